@@ -8,6 +8,7 @@ defensively, so they run even when pydantic rejected other parts of the same fil
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -190,7 +191,7 @@ def check_consistency(raw: dict[str, Any]) -> list[Problem]:
                                         f"{exc_hours:g} h exceeds the tour's {length:g} h",
                                         ProblemKind.OUT_OF_RANGE))
         spans.sort()
-        for (a, ja), (b, jb) in zip(spans, spans[1:], strict=False):
+        for (a, ja), (b, jb) in itertools.pairwise(spans):
             if b[0] < a[1]:
                 problems.append(Problem(f"{path}.tours[{jb}]", f"overlaps tours[{ja}]",
                                         ProblemKind.TIME_ORDER))

@@ -1,0 +1,59 @@
+"""Each shift at a tavern or nightclub has at least three officers, or none.
+
+C-TAVERN-MIN, §IV.A.18.c: if the minimum (`tavern_min_officers`) is not met, members will not work
+the establishment unless the Employment Unit Commander approved (`understaffing_approved`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from constraints.base import Pairs, Rule
+from models.arrays import BoolArray
+
+if TYPE_CHECKING:
+    from solver.builder import ModelBuilder
+
+
+def _bound_shifts(pairs: Pairs) -> BoolArray:
+    """Per shift: does the tavern minimum apply to it?"""
+    a = pairs.arrays
+    event_bound = a.employer_tavern[a.event_employer] & ~a.event_understaffing_approved
+    return event_bound[a.shift_event]
+
+
+class TavernMinimum(Rule):
+    """Each shift at a tavern or nightclub has at least three officers, or none."""
+
+    code = "C-TAVERN-MIN"
+    section = "§IV.A.18.c"
+
+    def prune(self, pairs: Pairs) -> BoolArray | None:
+        """Shifts that can never reach the minimum: too few slots or too few eligible members."""
+        a = pairs.arrays
+        minimum = a.instance.policy.tavern_min_officers
+        bound = _bound_shifts(pairs)
+        if minimum <= 1 or not bound.any():
+            return None
+        slots = np.bincount(a.position_shift, weights=a.position_count, minlength=a.n_shifts)
+        distinct = np.unique(pairs.member * a.n_shifts + pairs.shift)
+        members = np.bincount(distinct % a.n_shifts, minlength=a.n_shifts)
+        hopeless = bound & ((slots < minimum) | (members < minimum))
+        return hopeless[pairs.shift]
+
+    def add(self, builder: ModelBuilder) -> None:
+        pairs = builder.pairs
+        minimum = builder.arrays.instance.policy.tavern_min_officers
+        bound = _bound_shifts(pairs)
+        if minimum <= 1 or not bound.any():
+            return
+        for shift, idx in builder.groups(pairs.shift):
+            if not bound[shift]:
+                continue
+            staffed = builder.new_bool(f"staffed[{builder.arrays.shift_ids[shift]}]")
+            n = len(idx)
+            # sum >= minimum * staffed  and  sum <= n * staffed
+            builder.add_linear([*idx.tolist(), staffed], [*([1] * n), -minimum], 0, n)
+            builder.add_linear([*idx.tolist(), staffed], [*([1] * n), -n], -n, 0)

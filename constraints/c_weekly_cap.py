@@ -1,0 +1,52 @@
+"""Secondary hours per ISO week stay within `max_secondary_hours_per_week`, when it is set.
+
+C-WEEKLY-CAP, pillar 1 (a maximum allowance of hours, overridable by a supervisor). Weeks start
+at local Monday midnight; a detail crossing into the next week counts in full in both.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from constraints.base import Pairs, Rule
+from constraints.workdays import iso_weeks
+from models.arrays import BoolArray, IntArray, hours_to_minutes
+
+if TYPE_CHECKING:
+    from solver.builder import ModelBuilder
+
+
+def _touched(weeks: IntArray, start: IntArray, end: IntArray) -> tuple[IntArray, IntArray]:
+    first = np.searchsorted(weeks, start, side="right") - 1
+    last = np.searchsorted(weeks, end - 1, side="right") - 1
+    n = last - first + 1
+    pair = np.repeat(np.arange(len(start), dtype=np.int64), n)
+    return pair, np.repeat(first, n) + (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n))
+
+
+class WeeklyCap(Rule):
+    """Secondary hours per ISO week stay within `max_secondary_hours_per_week`, when it is set."""
+
+    code = "C-WEEKLY-CAP"
+    section = "pillar 1"
+
+    def prune(self, pairs: Pairs) -> BoolArray | None:
+        cap_hours = pairs.arrays.instance.policy.max_secondary_hours_per_week
+        if cap_hours is None:
+            return None
+        return pairs.minutes > hours_to_minutes(cap_hours)
+
+    def add(self, builder: ModelBuilder) -> None:
+        cap_hours = builder.arrays.instance.policy.max_secondary_hours_per_week
+        if cap_hours is None or len(builder.pairs) == 0:
+            return
+        cap, pairs = hours_to_minutes(cap_hours), builder.pairs
+        weeks = iso_weeks(builder.arrays)
+        pair, week = _touched(weeks, pairs.start, pairs.end)
+        for _, group in builder.groups(pairs.member[pair] * len(weeks) + week):
+            idx = pair[group]
+            _, first = np.unique(pairs.shift[idx], return_index=True)
+            if pairs.minutes[idx[first]].sum() > cap:
+                builder.add_linear(idx, pairs.minutes[idx], 0, cap)

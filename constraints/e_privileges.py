@@ -1,0 +1,18 @@
+"""Members whose secondary-employment privileges are suspended or revoked work none.
+
+E-PRIVILEGES, §III.S.
+"""
+
+from constraints.base import EligibilityContext, Rule
+from models.arrays import BoolArray
+from models.instance import Privileges
+
+
+class PrivilegesRule(Rule):
+    """Members whose secondary-employment privileges are suspended or revoked work none."""
+
+    code = "E-PRIVILEGES"
+    section = "§III.S"
+
+    def excluded(self, ctx: EligibilityContext) -> BoolArray:
+        return ctx.members_in(ctx.arrays.member_privileges, Privileges.SUSPENDED, Privileges.REVOKED)

@@ -1,0 +1,20 @@
+"""Probationary members work no law-enforcement detail.
+
+E-PROBATION, §IV.A.6: probationary officers are forbidden any law-enforcement-related secondary
+employment or any that involves wearing the uniform.
+"""
+
+from constraints.base import EligibilityContext, Rule
+from models.arrays import BoolArray
+from models.instance import MemberStatus
+
+
+class Probation(Rule):
+    """Probationary members work no law-enforcement detail."""
+
+    code = "E-PROBATION"
+    section = "§IV.A.6"
+
+    def excluded(self, ctx: EligibilityContext) -> BoolArray:
+        probationary = ctx.members_in(ctx.arrays.member_status, MemberStatus.PROBATIONARY)
+        return probationary & ctx.event_flag(ctx.arrays.event_law_enforcement)

@@ -1,0 +1,16 @@
+"""The distribution strategies by name."""
+
+from __future__ import annotations
+
+from distribution.base import Strategy
+from distribution.seniority import Seniority
+
+STRATEGIES: dict[str, type[Strategy]] = {s.name: s for s in (Seniority,)}
+
+
+def get_strategy(name: str) -> Strategy:
+    try:
+        return STRATEGIES[name]()
+    except KeyError:
+        known = ", ".join(sorted(STRATEGIES))
+        raise ValueError(f"unknown strategy {name!r} (known: {known})") from None

@@ -1,0 +1,110 @@
+"""Explanations of infeasibility in the coordinator's terms.
+
+Without staffing floors the model is always feasible (the empty roster satisfies every other
+rule) unless locked assignments conflict; so an infeasible answer names either the locked
+assignments that conflict, or the event whose C-STAFFING-RATIO floor cannot be met, with the floor
+and the most that is achievable.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from models.arrays import from_minutes
+from solver.builder import FloorRow, ModelBuilder
+from solver.params import SolveParams, configure
+
+#: Seconds allowed per event when computing the most that is achievable.
+EXPLAIN_TIME_LIMIT = 10.0
+
+
+def _when(builder: ModelBuilder, start: int, end: int) -> str:
+    tz = builder.arrays.tz
+    return f"{from_minutes(start, tz):%Y-%m-%d %H:%M}–{from_minutes(end, tz):%H:%M}"
+
+
+def _floor_text(builder: ModelBuilder, event: int, floor: int) -> str:
+    a = builder.arrays
+    ev = a.instance.events[event]
+    ratio = a.instance.policy.staffing_ratio(ev.venue)
+    detail = ""
+    if ratio is not None and ev.attendance is not None:
+        detail = (f" ({ratio.core} core + {ev.attendance:,} attendees at 1 per "
+                  f"{ratio.attendees_per_officer:,}, §IV.A.13)")
+    return (f"event {ev.id} ({ev.name or ev.venue.value}) needs at least {floor} members at every "
+            f"instant of its window{detail}")
+
+
+def obvious_infeasibility(builder: ModelBuilder) -> list[str]:
+    """Floors that fail on counting alone: fewer slots or eligible members than the floor."""
+    if builder.allow_understaffed:
+        return []
+    out = []
+    reported: set[int] = set()
+    for row in builder.floor_rows:
+        members = len(np.unique(builder.pairs.member[row.pairs]))
+        most = min(row.capacity, members)
+        if most < row.floor and row.event not in reported:
+            reported.add(row.event)
+            why = (f"only {row.capacity} positions cover it" if row.capacity <= members
+                   else f"only {members} eligible members can work then")
+            out.append(f"{_floor_text(builder, row.event, row.floor)}; during "
+                       f"{_when(builder, row.start, row.end)} at most {most} can be assigned: {why}")
+    return out
+
+
+def explain_infeasible(builder: ModelBuilder, params: SolveParams) -> list[str]:
+    """Why tier 1 is infeasible: locked conflicts, or each floor that cannot be met alone."""
+    a = builder.arrays
+    locked = a.assignment_locked
+    if locked.any():
+        from solver.verify import verify
+
+        pairs = list(zip([a.member_ids[m] for m in a.assignment_member[locked]],
+                         [a.position_ids[p] for p in a.assignment_position[locked]], strict=True))
+        clashes = verify(a.instance, pairs, candidates=params.candidates.value, allow_understaffed=True)
+        if clashes:
+            return [f"locked assignments break {v.code}: {v.message}" for v in clashes]
+    rows_by_event: dict[int, list[FloorRow]] = {}
+    for row in builder.floor_rows:
+        rows_by_event.setdefault(row.event, []).append(row)
+    out = []
+    for event, rows in rows_by_event.items():
+        best, binding = _most_achievable(a.instance, params, event, rows[0].floor)
+        if best is not None and best < rows[0].floor:
+            where = f" during {_when(builder, binding.start, binding.end)}" if binding else ""
+            out.append(f"{_floor_text(builder, event, rows[0].floor)}; at most {best} can be "
+                       f"assigned{where}")
+    if not out and rows_by_event:
+        names = ", ".join(a.event_ids[e] for e in rows_by_event)
+        out.append(f"the staffing floors of events {names} can each be met, but not all together "
+                   "(they compete for the same members)")
+    return out or ["no roster satisfies every rule (no single cause found)"]
+
+
+def _most_achievable(instance: object, params: SolveParams, event: int,
+                     floor: int) -> tuple[int | None, FloorRow | None]:
+    """Maximize the event's least staffed instant with every rule but the floors."""
+    from constraints.eligibility import compute_eligibility
+    from models.arrays import InstanceArrays
+    from models.instance import Instance
+
+    assert isinstance(instance, Instance)
+    arrays = InstanceArrays.build(instance)
+    relaxed = ModelBuilder(arrays, compute_eligibility(arrays, params.candidates),
+                           allow_understaffed=True).build()
+    rows = [r for r in relaxed.floor_rows if r.event == event]
+    z = relaxed.new_int(0, floor, "least_staffed")
+    for row in rows:
+        relaxed.add_linear([*row.pairs.tolist(), z], [*([1] * len(row.pairs)), -1], 0, cp_model.INT_MAX)
+    relaxed.set_objective([z], [-1])
+    solver = cp_model.CpSolver()
+    configure(solver, params, EXPLAIN_TIME_LIMIT)
+    status = solver.solve(relaxed.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, None
+    values = np.asarray(solver.response_proto.solution, dtype=np.int64)
+    best = int(values[z])
+    binding = min(rows, key=lambda r: int(values[r.pairs].sum()) if len(r.pairs) else 0, default=None)
+    return best, binding

@@ -1,0 +1,67 @@
+"""Solve parameters, progress reports, and the CP-SAT configuration for small machines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from models.solution import Candidates
+
+#: Measured on the chiefs-game scenario (see benchmarks/README.md): on 2 cores the default
+#: portfolio with 2 workers drops the LP-based subsolvers that prove the bound; one worker with
+#: the full LP relaxation (linearization level 2) proves these assignment models fastest.
+DEFAULT_WORKERS = 1
+DEFAULT_LINEARIZATION_LEVEL = 2
+
+
+@dataclass(frozen=True)
+class SolveParams:
+    strategy: str = "seniority"
+    candidates: Candidates = Candidates.ALL_ELIGIBLE
+    #: Seconds for the whole solve, all tiers together.
+    time_limit: float = 60.0
+    workers: int = DEFAULT_WORKERS
+    seed: int = 0
+    #: Stop a tier once its relative gap is at most this.
+    relative_gap: float = 0.0
+    allow_understaffed: bool = False
+    linearization_level: int = DEFAULT_LINEARIZATION_LEVEL
+    #: Start each solve from the greedy list solution (a complete hint).
+    greedy_hint: bool = True
+    #: Use OR-Tools' default parameters instead of offduty's tuning (a benchmark peer).
+    ortools_defaults: bool = False
+    log_search: bool = False
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A report during the search: one per improving solution or bound of a tier."""
+
+    tier: str
+    tier_index: int
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    elapsed_s: float
+    solutions: int
+
+
+def relative_gap(objective: float | None, bound: float | None) -> float | None:
+    if objective is None or bound is None:
+        return None
+    return abs(objective - bound) / max(1.0, abs(objective))
+
+
+def configure(solver: cp_model.CpSolver, params: SolveParams, time_limit: float) -> None:
+    p = solver.parameters
+    p.max_time_in_seconds = max(0.0, time_limit)
+    p.random_seed = params.seed
+    p.log_search_progress = params.log_search
+    if params.ortools_defaults:
+        p.num_workers = params.workers
+        return
+    p.num_workers = params.workers
+    p.linearization_level = params.linearization_level
+    if params.relative_gap > 0:
+        p.relative_gap_limit = params.relative_gap
