@@ -169,7 +169,13 @@ def solve(instance: Instance, params: SolveParams | None = None, *,
             explanation.append(f"tier {tier.name!r} not run: "
                                + ("stopped by request" if remaining > 0 else "time limit reached"))
             break
-        outcome = _run_tier(builder, tier, index, params, remaining, started, progress, stop)
+        if index == 0 and hint is not None and _value(tier.terms, hint) == 0:
+            # every slot filled by the greedy list: 0 unfilled is optimal by definition
+            outcome = _TierOutcome(SolveStatus.OPTIMAL, 0.0, 0.0, hint, 0.0)
+            if progress is not None:
+                progress(Progress(tier.name, index, 0.0, 0.0, 0.0, time.perf_counter() - started, 1))
+        else:
+            outcome = _run_tier(builder, tier, index, params, remaining, started, progress, stop)
         solve_s += outcome.solve_s
         if outcome.values is None:
             if index == 0:
@@ -210,6 +216,10 @@ def solve(instance: Instance, params: SolveParams | None = None, *,
         "shortages": shortages_out(builder, values) if params.allow_understaffed else [],
         "explanation": explanation,
     })
+
+
+def _value(terms: Terms, values: IntArray) -> int:
+    return int((terms.coeffs * values[terms.variables]).sum()) + terms.offset
 
 
 def _tier_out(tier: _Tier, outcome: _TierOutcome) -> TierOut:

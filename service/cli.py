@@ -1,0 +1,308 @@
+"""The `offduty` command line: solve, validate, compare, generate, demo.
+
+Exit codes: 0 solved (optimal or feasible), 1 internal error (a verifier violation is a bug),
+2 usage error, 3 infeasible, 4 no solution within the time limit, 10-17 invalid input (see
+`models.errors.ProblemKind`: 10 unreadable, 11 schema, 12 naive time, 13 time order,
+14 duplicate id, 15 dangling reference, 16 out of range, 17 against policy).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from enum import IntEnum
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import typer
+from rich.console import Console, Group
+from rich.live import Live
+from rich.table import Table
+from rich.text import Text
+
+from models.errors import InvalidInstance
+from models.instance import Instance
+from models.solution import Candidates, ProblemOut, SolveStatus
+from models.validation import load_instance_file
+from solver.params import Progress, SolveParams
+from solver.result import Result
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="offduty: fill police off-duty details with CP-SAT, every policy rule enforced.")
+console = Console(stderr=True)
+out_console = Console()
+
+
+class Exit(IntEnum):
+    SOLVED = 0
+    INTERNAL_ERROR = 1
+    USAGE = 2
+    INFEASIBLE = 3
+    NO_SOLUTION = 4
+
+
+STATUS_EXIT = {
+    SolveStatus.OPTIMAL: Exit.SOLVED,
+    SolveStatus.FEASIBLE: Exit.SOLVED,
+    SolveStatus.INFEASIBLE: Exit.INFEASIBLE,
+    SolveStatus.UNKNOWN: Exit.NO_SOLUTION,
+}
+
+
+def _load(path: Path, out: Path | None = None, strategy: str = "seniority",
+          candidates: Candidates = Candidates.ALL_ELIGIBLE) -> Instance:
+    """Load an instance or exit with the problem class's code, listing every problem."""
+    try:
+        return load_instance_file(path)
+    except InvalidInstance as exc:
+        console.print(f"[bold red]{path}: {len(exc.problems)} input problem(s)[/]")
+        for p in exc.problems:
+            console.print(f"  [red]{p.path or '(file)'}[/]: {p.message}", highlight=False)
+        if out is not None:
+            result = Result.no_solution(SolveStatus.INVALID_INPUT, strategy, candidates,
+                                        problems=[ProblemOut(**p.to_dict()) for p in exc.problems])
+            out.write_text(result.to_json())
+        raise typer.Exit(exc.exit_code) from None
+
+
+class _ProgressView:
+    """Live view of the search: tier, objective, bound, gap, elapsed."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.last: Progress | None = None
+        self.phase = "building the model"
+
+    def update(self, progress: Progress) -> None:
+        self.last = progress
+        self.phase = f"tier {progress.tier_index + 1}: {progress.tier}"
+
+    def __rich__(self) -> Text:
+        p = self.last
+        elapsed = time.perf_counter() - self.started
+        if p is None:
+            return Text(f"⏳ {self.phase} … {elapsed:5.1f} s", style="cyan")
+        gap = f"{p.gap:.2%}" if p.gap is not None else "—"
+        return Text(f"⏳ {self.phase}  objective {p.objective:g}  bound {p.bound:g}  gap {gap}  "
+                    f"{elapsed:5.1f} s", style="cyan")
+
+
+def run_solve(instance: Instance, params: SolveParams, *, quiet: bool = False,
+              greedy: bool = False) -> Result:
+    from solver.greedy import solve_greedy
+    from solver.solve import solve
+
+    if greedy:
+        return solve_greedy(instance, params)
+    view = _ProgressView()
+    if quiet or not console.is_terminal:
+        return solve(instance, params, progress=view.update)
+    with Live(view, console=console, refresh_per_second=8, transient=True):
+        return solve(instance, params, progress=view.update)
+
+
+def verify_or_die(instance: Instance, result: Result, allow_understaffed: bool) -> None:
+    """Every roster is checked by the independent verifier before it is written. Floors are
+    checked only for a solution that claims to meet them."""
+    from solver.verify import verify
+
+    if not result.assignments:
+        return
+    violations = verify(instance, result.pairs(), candidates=result.candidates.value,
+                        allow_understaffed=allow_understaffed or not result.has_solution)
+    if violations:
+        console.print(f"[bold red]BUG: the solution breaks {len(violations)} rule(s); nothing written.[/]")
+        for v in violations[:50]:
+            console.print(f"  [red]{v.code}[/] {v.message}", highlight=False)
+        raise typer.Exit(Exit.INTERNAL_ERROR)
+
+
+def summary_table(instance: Instance, result: Result) -> Group:
+    m = result.metrics
+    head = Table(title=f"offduty · {instance.name or 'instance'} · strategy {result.strategy} "
+                       f"· candidates {result.candidates.value}", show_header=False, title_justify="left")
+    head.add_column(style="bold")
+    head.add_column()
+    status_style = {"optimal": "green", "feasible": "yellow"}.get(result.status.value, "red")
+    head.add_row("status", f"[{status_style}]{result.status.value}[/]")
+    if m:
+        head.add_row("filled / required", f"{m.get('filled')} / {m.get('required')}")
+    head.add_row("gap", f"{result.gap:.4%}" if result.gap is not None else "—")
+    t = result.timings
+    head.add_row("timings", f"build {t.get('build_s', 0):.2f} s · solve {t.get('solve_s', 0):.2f} s · "
+                            f"total {t.get('total_s', 0):.2f} s")
+    if m:
+        head.add_row("hours Gini / max−min", f"{m.get('hours_gini')} / {m.get('hours_max_min')} h")
+        head.add_row("inversions (seniority / first come)",
+                     f"{m.get('seniority_inversions')} / {m.get('fcfs_inversions')}")
+        head.add_row("pay cost", f"${m.get('pay_cost', 0):,.2f}")
+        if m.get("changes"):
+            head.add_row("changes vs current roster", str(m.get("changes")))
+    parts: list[Table | Text] = [head]
+    if result.tiers:
+        tiers = Table(title="tiers (all minimized)", title_justify="left")
+        for col in ("tier", "status", "objective", "bound", "gap", "solve s"):
+            tiers.add_column(col, justify="right" if col != "tier" else "left")
+        for tier in result.tiers:
+            tiers.add_row(tier.name, tier.status, _num(tier.objective), _num(tier.bound),
+                          f"{tier.gap:.4%}" if tier.gap is not None else "—", f"{tier.solve_s:.2f}")
+        parts.append(tiers)
+    if result.unfilled:
+        unfilled = Table(title=f"unfilled positions ({len(result.unfilled)})", title_justify="left")
+        for col in ("position", "missing", "eligible", "excluded by (first rule)"):
+            unfilled.add_column(col)
+        for u in result.unfilled[:15]:
+            reasons = ", ".join(f"{k} {v}" for k, v in sorted(u.reasons.items(), key=lambda kv: -kv[1]))
+            unfilled.add_row(u.position, str(u.missing), str(u.eligible), reasons)
+        parts.append(unfilled)
+    for s in result.shortages[:10]:
+        parts.append(Text(f"shortage: {s.event} has {s.achieved} of {s.floor} during {s.start} – {s.end}",
+                          style="yellow"))
+    for line in result.explanation:
+        parts.append(Text(line, style="red" if not result.has_solution else "yellow"))
+    return Group(*parts)
+
+
+def _num(x: float | None) -> str:
+    return "—" if x is None else f"{x:g}"
+
+
+def _finish(instance: Instance, result: Result, params: SolveParams, out: Path | None,
+            csv: Path | None) -> None:
+    verify_or_die(instance, result, params.allow_understaffed)
+    if out is not None:
+        out.write_text(result.to_json())
+    if csv is not None and result.assignments:
+        result.write_csv(csv)
+    out_console.print(summary_table(instance, result))
+    if out is not None:
+        out_console.print(f"solution written to {out}" + (f", assignments to {csv}" if csv else ""))
+    raise typer.Exit(STATUS_EXIT[result.status])
+
+
+StrategyOpt = Annotated[str, typer.Option("--strategy", "-s", help="distribution strategy (tier 2)")]
+CandidatesOpt = Annotated[Candidates, typer.Option(help="who may be given pool details")]
+TimeLimitOpt = Annotated[float, typer.Option(help="seconds for the whole solve", min=0.01)]
+WorkersOpt = Annotated[int, typer.Option(help="CP-SAT workers (1 is fastest on 2 cores)", min=1)]
+
+
+@app.command()
+def solve(
+    instance_path: Annotated[Path, typer.Argument(metavar="INSTANCE.json")],
+    strategy: StrategyOpt = "seniority",
+    candidates: CandidatesOpt = Candidates.ALL_ELIGIBLE,
+    time_limit: TimeLimitOpt = 60.0,
+    workers: WorkersOpt = 1,
+    seed: Annotated[int, typer.Option(help="random seed")] = 0,
+    allow_understaffed: Annotated[bool, typer.Option(
+        help="report unmet staffing floors as shortages instead of answering infeasible")] = False,
+    out: Annotated[Path | None, typer.Option(help="write the solution JSON here")] = None,
+    csv: Annotated[Path | None, typer.Option(help="write the assignments as CSV here")] = None,
+    greedy: Annotated[bool, typer.Option(help="use the greedy list method instead of CP-SAT")] = False,
+    quiet: Annotated[bool, typer.Option(help="no live progress")] = False,
+) -> None:
+    """Fill every position of INSTANCE.json; print a summary; exit 0 solved, 3 infeasible."""
+    _check_strategy(strategy)
+    instance = _load(instance_path, out, strategy, candidates)
+    params = SolveParams(strategy=strategy, candidates=candidates, time_limit=time_limit,
+                         workers=workers, seed=seed, allow_understaffed=allow_understaffed)
+    result = run_solve(instance, params, quiet=quiet, greedy=greedy)
+    _finish(instance, result, params, out, csv)
+
+
+def _check_strategy(strategy: str) -> None:
+    from distribution.registry import STRATEGIES
+
+    if strategy not in STRATEGIES:
+        console.print(f"[red]unknown strategy {strategy!r}; known: {', '.join(STRATEGIES)}[/]")
+        raise typer.Exit(Exit.USAGE)
+
+
+@app.command()
+def validate(
+    instance_path: Annotated[Path, typer.Argument(metavar="INSTANCE.json")],
+    candidates: CandidatesOpt = Candidates.ALL_ELIGIBLE,
+) -> None:
+    """Report input problems; per event, how many members are eligible and why the rest are not."""
+    from constraints.eligibility import compute_eligibility
+    from constraints.registry import REASON_CODES
+    from models.arrays import InstanceArrays
+
+    instance = _load(instance_path)
+    arrays = InstanceArrays.build(instance)
+    elig = compute_eligibility(arrays, candidates)
+    table = Table(title=f"{instance_path}: valid · {arrays.n_members} members · "
+                        f"{arrays.n_positions} positions ({int(arrays.position_count.sum())} slots) · "
+                        f"{len(instance.events)} events",
+                  title_justify="left")
+    for col in ("event", "slots", "eligible members", "why the others are not (their nearest miss)"):
+        table.add_column(col)
+    for v, event in enumerate(instance.events):
+        cols = np.flatnonzero(arrays.position_event == v)
+        if len(cols) == 0:
+            table.add_row(event.id, "0", "—", "no positions")
+            continue
+        reasons = elig.reason[:, cols]
+        eligible = (reasons == 0).any(axis=1)
+        # a member's nearest miss: the position where they passed the most rules
+        nearest = np.where(eligible, 0, np.where(reasons == 0, 0, reasons).max(axis=1))
+        counts = np.bincount(nearest[~eligible], minlength=len(REASON_CODES))
+        why = ", ".join(f"{REASON_CODES[i]} {n}" for i, n in sorted(enumerate(counts), key=lambda x: -x[1])
+                        if n and i)
+        table.add_row(event.id, str(int(arrays.position_count[cols].sum())), str(int(eligible.sum())), why)
+    out_console.print(table)
+
+
+@app.command()
+def generate(
+    scenario: Annotated[str, typer.Argument(help="chiefs-game, royals-homestand, kc-week, kc-month")],
+    seed: Annotated[int, typer.Option(help="random seed")] = 1,
+    out: Annotated[Path | None, typer.Option(help="file to write ('-' for stdout)")] = None,
+) -> None:
+    """Generate a seeded, realistic Kansas City scenario instance."""
+    from benchmarks.scenarios import SCENARIOS
+    from benchmarks.scenarios import generate as gen
+
+    if scenario not in SCENARIOS:
+        console.print(f"[red]unknown scenario {scenario!r}; known: {', '.join(SCENARIOS)}[/]")
+        raise typer.Exit(Exit.USAGE)
+    data = gen(scenario, seed)
+    if out is not None and str(out) == "-":
+        sys.stdout.write(json.dumps(data, indent=1))
+        return
+    path = out or Path(f"{scenario}-{seed}.json")
+    path.write_text(json.dumps(data, indent=1))
+    slots = sum(p["count"] for e in data["events"] for s in e["shifts"] for p in s["positions"])
+    out_console.print(f"{path}: {len(data['members'])} members, {len(data['events'])} events, "
+                      f"{slots} positions, {len(data.get('applications', []))} applications")
+
+
+@app.command()
+def demo(
+    out_dir: Annotated[Path, typer.Option(help="where the demo files go")] = Path("offduty-demo"),
+    strategy: StrategyOpt = "seniority",
+    time_limit: TimeLimitOpt = 60.0,
+    seed: Annotated[int, typer.Option(help="scenario seed")] = 1,
+) -> None:
+    """Generate the Chiefs game at Arrowhead (1,300 members, ~300 positions) and solve it."""
+    from benchmarks.scenarios import generate as gen
+
+    _check_strategy(strategy)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    instance_path = out_dir / "chiefs-game.json"
+    instance_path.write_text(json.dumps(gen("chiefs-game", seed), indent=1))
+    out_console.print(f"generated {instance_path}")
+    instance = _load(instance_path)
+    params = SolveParams(strategy=strategy, time_limit=time_limit)
+    result = run_solve(instance, params)
+    _finish(instance, result, params, out_dir / "solution.json", out_dir / "assignments.csv")
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
