@@ -8,7 +8,6 @@ defensively, so they run even when pydantic rejected other parts of the same fil
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -191,10 +190,13 @@ def check_consistency(raw: dict[str, Any]) -> list[Problem]:
                                         f"{exc_hours:g} h exceeds the tour's {length:g} h",
                                         ProblemKind.OUT_OF_RANGE))
         spans.sort()
-        for (a, ja), (b, jb) in itertools.pairwise(spans):
-            if b[0] < a[1]:
-                problems.append(Problem(f"{path}.tours[{jb}]", f"overlaps tours[{ja}]",
+        latest: tuple[dt.datetime, int] | None = None  # the latest end so far, and its tour
+        for (start, end), j in spans:
+            if latest is not None and start < latest[0]:
+                problems.append(Problem(f"{path}.tours[{j}]", f"overlaps tours[{latest[1]}]",
                                         ProblemKind.TIME_ORDER))
+            if latest is None or end > latest[0]:
+                latest = (end, j)
         if tours and isinstance(member, dict) and member.get("hour_plan") is None:
             problems.append(Problem(f"{path}.hour_plan", "required when the member has tours",
                                     ProblemKind.SCHEMA))

@@ -19,6 +19,7 @@ import numpy as np
 import typer
 from rich.console import Console, Group
 from rich.live import Live
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -57,9 +58,10 @@ def _load(path: Path, out: Path | None = None, strategy: str = "seniority",
     try:
         return load_instance_file(path)
     except InvalidInstance as exc:
-        console.print(f"[bold red]{path}: {len(exc.problems)} input problem(s)[/]")
+        console.print(f"[bold red]{escape(str(path))}: {len(exc.problems)} input problem(s)[/]")
         for p in exc.problems:
-            console.print(f"  [red]{p.path or '(file)'}[/]: {p.message}", highlight=False)
+            # user text (ids, values) must never be read as rich markup
+            console.print(f"  [red]{escape(p.path or '(file)')}[/]: {escape(p.message)}", highlight=False)
         if out is not None:
             result = Result.no_solution(SolveStatus.INVALID_INPUT, strategy, candidates,
                                         problems=[ProblemOut(**p.to_dict()) for p in exc.problems])
@@ -115,13 +117,13 @@ def verify_or_die(instance: Instance, result: Result, allow_understaffed: bool) 
     if violations:
         console.print(f"[bold red]BUG: the solution breaks {len(violations)} rule(s); nothing written.[/]")
         for v in violations[:50]:
-            console.print(f"  [red]{v.code}[/] {v.message}", highlight=False)
+            console.print(f"  [red]{v.code}[/] {escape(v.message)}", highlight=False)
         raise typer.Exit(Exit.INTERNAL_ERROR)
 
 
 def summary_table(instance: Instance, result: Result) -> Group:
     m = result.metrics
-    head = Table(title=f"offduty · {instance.name or 'instance'} · strategy {result.strategy} "
+    head = Table(title=f"offduty · {escape(instance.name or 'instance')} · strategy {result.strategy} "
                        f"· candidates {result.candidates.value}", show_header=False, title_justify="left")
     head.add_column(style="bold")
     head.add_column()
@@ -155,7 +157,7 @@ def summary_table(instance: Instance, result: Result) -> Group:
             unfilled.add_column(col)
         for u in result.unfilled[:15]:
             reasons = ", ".join(f"{k} {v}" for k, v in sorted(u.reasons.items(), key=lambda kv: -kv[1]))
-            unfilled.add_row(u.position, str(u.missing), str(u.eligible), reasons)
+            unfilled.add_row(escape(u.position), str(u.missing), str(u.eligible), reasons)
         parts.append(unfilled)
     for s in result.shortages[:10]:
         parts.append(Text(f"shortage: {s.event} has {s.achieved} of {s.floor} during {s.start} – {s.end}",
@@ -178,7 +180,8 @@ def _finish(instance: Instance, result: Result, params: SolveParams, out: Path |
         result.write_csv(csv)
     out_console.print(summary_table(instance, result))
     if out is not None:
-        out_console.print(f"solution written to {out}" + (f", assignments to {csv}" if csv else ""))
+        out_console.print(f"solution written to {out}" + (f", assignments to {csv}" if csv else ""),
+                          markup=False)
     raise typer.Exit(STATUS_EXIT[result.status])
 
 
@@ -216,7 +219,8 @@ def _check_strategy(strategy: str) -> None:
     from distribution.registry import STRATEGIES
 
     if strategy not in STRATEGIES:
-        console.print(f"[red]unknown strategy {strategy!r}; known: {', '.join(STRATEGIES)}[/]")
+        console.print(f"unknown strategy {strategy!r}; known: {', '.join(STRATEGIES)}", style="red",
+                      markup=False)
         raise typer.Exit(Exit.USAGE)
 
 
@@ -233,7 +237,7 @@ def validate(
     instance = _load(instance_path)
     arrays = InstanceArrays.build(instance)
     elig = compute_eligibility(arrays, candidates)
-    table = Table(title=f"{instance_path}: valid · {arrays.n_members} members · "
+    table = Table(title=f"{escape(str(instance_path))}: valid · {arrays.n_members} members · "
                         f"{arrays.n_positions} positions ({int(arrays.position_count.sum())} slots) · "
                         f"{len(instance.events)} events",
                   title_justify="left")
@@ -242,7 +246,7 @@ def validate(
     for v, event in enumerate(instance.events):
         cols = np.flatnonzero(arrays.position_event == v)
         if len(cols) == 0:
-            table.add_row(event.id, "0", "—", "no positions")
+            table.add_row(escape(event.id), "0", "—", "no positions")
             continue
         reasons = elig.reason[:, cols]
         eligible = (reasons == 0).any(axis=1)
@@ -251,7 +255,8 @@ def validate(
         counts = np.bincount(nearest[~eligible], minlength=len(REASON_CODES))
         why = ", ".join(f"{REASON_CODES[i]} {n}" for i, n in sorted(enumerate(counts), key=lambda x: -x[1])
                         if n and i)
-        table.add_row(event.id, str(int(arrays.position_count[cols].sum())), str(int(eligible.sum())), why)
+        table.add_row(escape(event.id), str(int(arrays.position_count[cols].sum())), str(int(eligible.sum())),
+                      why)
     out_console.print(table)
 
 
@@ -266,7 +271,8 @@ def generate(
     from benchmarks.scenarios import generate as gen
 
     if scenario not in SCENARIOS:
-        console.print(f"[red]unknown scenario {scenario!r}; known: {', '.join(SCENARIOS)}[/]")
+        console.print(f"unknown scenario {scenario!r}; known: {', '.join(SCENARIOS)}", style="red",
+                      markup=False)
         raise typer.Exit(Exit.USAGE)
     data = gen(scenario, seed)
     if out is not None and str(out) == "-":
@@ -275,7 +281,7 @@ def generate(
     path = out or Path(f"{scenario}-{seed}.json")
     path.write_text(json.dumps(data, indent=1))
     slots = sum(p["count"] for e in data["events"] for s in e["shifts"] for p in s["positions"])
-    out_console.print(f"{path}: {len(data['members'])} members, {len(data['events'])} events, "
+    out_console.print(f"{escape(str(path))}: {len(data['members'])} members, {len(data['events'])} events, "
                       f"{slots} positions, {len(data.get('applications', []))} applications")
 
 
@@ -293,7 +299,7 @@ def demo(
     out_dir.mkdir(parents=True, exist_ok=True)
     instance_path = out_dir / "chiefs-game.json"
     instance_path.write_text(json.dumps(gen("chiefs-game", seed), indent=1))
-    out_console.print(f"generated {instance_path}")
+    out_console.print(f"generated {instance_path}", markup=False)
     instance = _load(instance_path)
     params = SolveParams(strategy=strategy, time_limit=time_limit)
     result = run_solve(instance, params)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -30,8 +31,15 @@ from solver.params import SolveParams
 from solver.result import Result
 
 
-def greedy_values(builder: ModelBuilder, strategy: Strategy) -> IntArray:
-    """0/1 per pair variable: the greedy list solution."""
+@dataclass(frozen=True, eq=False)
+class GreedySolution:
+    values: IntArray  # 0/1 per pair variable
+    #: False when the locked assignments alone break a rule (the list keeps them regardless).
+    valid: bool
+
+
+def greedy_values(builder: ModelBuilder, strategy: Strategy) -> GreedySolution:
+    """The greedy list solution."""
     a, pairs = builder.arrays, builder.pairs
     policy = a.instance.policy
     rest = hours_to_minutes(policy.min_rest_hours)
@@ -41,7 +49,7 @@ def greedy_values(builder: ModelBuilder, strategy: Strategy) -> IntArray:
     n = len(pairs)
     chosen = np.zeros(n, dtype=np.int64)
     if n == 0:
-        return chosen
+        return GreedySolution(chosen, valid=not builder.conflicts)
 
     days = work_days(a)
     day_pair, day_idx = days.touched(pairs.member, pairs.start, pairs.end)
@@ -86,11 +94,10 @@ def greedy_values(builder: ModelBuilder, strategy: Strategy) -> IntArray:
         for w in range(int(first_week[i]), int(last_week[i]) + 1):
             week_load[(m, w)] += minutes[i]
 
-    for m, p in zip(a.assignment_member[a.assignment_locked].tolist(),
-                    a.assignment_position[a.assignment_locked].tolist(), strict=True):
-        i = builder.pair_index(m, p)
-        if i is not None:
-            take(i)
+    valid = not builder.conflicts
+    for i in np.flatnonzero(_locked_pairs(builder)).tolist():
+        valid &= fits(i)
+        take(i)
 
     key = strategy.pair_order_key(a, pairs.member, pairs.position)
     order = np.lexsort((pairs.member, key, pairs.position))  # by position, then list order
@@ -104,17 +111,20 @@ def greedy_values(builder: ModelBuilder, strategy: Strategy) -> IntArray:
             if not chosen[i] and fits(int(i)):
                 take(int(i))
 
-    _empty_short_tavern_shifts(builder, chosen)
-    return chosen
+    valid &= _empty_short_tavern_shifts(builder, chosen)
+    return GreedySolution(chosen, valid)
 
 
-def _empty_short_tavern_shifts(builder: ModelBuilder, chosen: IntArray) -> None:
+def _empty_short_tavern_shifts(builder: ModelBuilder, chosen: IntArray) -> bool:
+    """Empty the tavern shifts below their minimum; False if locked assignments keep one short."""
     a, pairs = builder.arrays, builder.pairs
     minimum = a.instance.policy.tavern_min_officers
     bound = (a.employer_tavern[a.event_employer] & ~a.event_understaffing_approved)[a.shift_event]
     staffed = np.bincount(pairs.shift, weights=chosen, minlength=a.n_shifts)
     short = bound & (staffed > 0) & (staffed < minimum)
-    chosen[short[pairs.shift] & ~_locked_pairs(builder)] = 0
+    locked = _locked_pairs(builder)
+    chosen[short[pairs.shift] & ~locked] = 0
+    return not (short[pairs.shift] & locked).any()
 
 
 def _locked_pairs(builder: ModelBuilder) -> np.ndarray:
@@ -140,12 +150,15 @@ def solve_greedy(instance: Instance, params: SolveParams | None = None) -> Resul
     builder = ModelBuilder(arrays, eligibility, allow_understaffed=True).build()
     build_s = time.perf_counter() - started
     t = time.perf_counter()
-    values = greedy_values(builder, strategy)
+    greedy = greedy_values(builder, strategy)
+    values = greedy.values
     solve_s = time.perf_counter() - t
     chosen = np.flatnonzero(values == 1)
     member, position = builder.pairs.member[chosen], builder.pairs.position[chosen]
     shortages = shortages_out(builder, values)
     explanation = list(builder.conflicts)
+    if not greedy.valid and not explanation:
+        explanation.append("the locked assignments break a rule between themselves")
     if shortages and not params.allow_understaffed:
         explanation.append("the greedy list left staffing floors unmet (see shortages)")
     ok = not explanation

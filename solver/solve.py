@@ -153,10 +153,12 @@ def solve(instance: Instance, params: SolveParams | None = None, *,
                                   **common)
 
     hint: IntArray | None = None
+    hint_valid = False
     if params.greedy_hint:
         from solver.greedy import greedy_values
 
-        hint = greedy_values(builder, strategy)
+        greedy = greedy_values(builder, strategy)
+        hint, hint_valid = greedy.values, greedy.valid
     outcomes: list[_TierOutcome] = []
     values: IntArray | None = None
     solve_s = 0.0
@@ -169,7 +171,7 @@ def solve(instance: Instance, params: SolveParams | None = None, *,
             explanation.append(f"tier {tier.name!r} not run: "
                                + ("stopped by request" if remaining > 0 else "time limit reached"))
             break
-        if index == 0 and hint is not None and _value(tier.terms, hint) == 0:
+        if index == 0 and hint_valid and hint is not None and _value(tier.terms, hint) == 0:
             # every slot filled by the greedy list: 0 unfilled is optimal by definition
             outcome = _TierOutcome(SolveStatus.OPTIMAL, 0.0, 0.0, hint, 0.0)
             if progress is not None:
