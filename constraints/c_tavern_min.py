@@ -53,6 +53,7 @@ class TavernMinimum(Rule):
             if not bound[shift]:
                 continue
             staffed = builder.new_bool(f"staffed[{builder.arrays.shift_ids[shift]}]")
+            builder.derive(staffed, lambda values, idx=idx: int(values[idx].any()))
             n = len(idx)
             # sum >= minimum * staffed  and  sum <= n * staffed
             builder.add_linear([*idx.tolist(), staffed], [*([1] * n), -minimum], 0, n)

@@ -7,7 +7,7 @@ for `i < len(pairs)` is the pair `i`; rules may add auxiliary variables after th
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -43,6 +43,9 @@ class ModelBuilder:
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     floor_rows: list[FloorRow] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
+    #: How each auxiliary variable follows from the others, in creation order: hints must be
+    #: complete to pay off, so a roster (pair values) is completed with these.
+    derived: list[tuple[int, Callable[[IntArray], int]]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.proto = self.model.proto
@@ -86,6 +89,18 @@ class ModelBuilder:
         if self.names:
             var.name = name
         return len(self.proto.variables) - 1
+
+    def derive(self, variable: int, rule: Callable[[IntArray], int]) -> None:
+        """Declare how `variable`'s value follows from the values of the variables before it."""
+        self.derived.append((variable, rule))
+
+    def complete(self, pair_values: IntArray) -> IntArray:
+        """All variables' values from the pairs' values (a complete hint)."""
+        values = np.zeros(len(self.proto.variables), dtype=np.int64)
+        values[: len(pair_values)] = pair_values
+        for variable, rule in self.derived:
+            values[variable] = rule(values)
+        return values
 
     def add_at_most_one(self, literals: Sequence[int]) -> None:
         self.proto.constraints.add().at_most_one.literals.extend(literals)

@@ -111,6 +111,13 @@ def coverage_terms(builder: ModelBuilder) -> Terms:
     return Terms(builder.pair_vars, -priority, offset)
 
 
+def coverage_lower_bound(builder: ModelBuilder) -> int:
+    """Unfilled weight no roster can avoid: slots beyond a position's eligible members."""
+    a = builder.arrays
+    eligible = np.bincount(builder.pairs.position, minlength=a.n_positions)
+    return int((a.position_priority * np.maximum(0, a.position_count - eligible)).sum())
+
+
 def changes_terms(builder: ModelBuilder) -> Terms | None:
     """Assignments of the current roster (not locked) that the new roster drops."""
     a = builder.arrays
@@ -158,7 +165,7 @@ def solve(instance: Instance, params: SolveParams | None = None, *,
         from solver.greedy import greedy_values
 
         greedy = greedy_values(builder, strategy)
-        hint, hint_valid = greedy.values, greedy.valid
+        hint, hint_valid = builder.complete(greedy.values), greedy.valid
     outcomes: list[_TierOutcome] = []
     values: IntArray | None = None
     solve_s = 0.0
@@ -171,11 +178,12 @@ def solve(instance: Instance, params: SolveParams | None = None, *,
             explanation.append(f"tier {tier.name!r} not run: "
                                + ("stopped by request" if remaining > 0 else "time limit reached"))
             break
-        if index == 0 and hint_valid and hint is not None and _value(tier.terms, hint) == 0:
-            # every slot filled by the greedy list: 0 unfilled is optimal by definition
-            outcome = _TierOutcome(SolveStatus.OPTIMAL, 0.0, 0.0, hint, 0.0)
+        floor = coverage_lower_bound(builder) if index == 0 else None
+        if floor is not None and hint_valid and hint is not None and _value(tier.terms, hint) == floor:
+            # the greedy list leaves unfilled only slots no eligible member exists for: optimal
+            outcome = _TierOutcome(SolveStatus.OPTIMAL, float(floor), float(floor), hint, 0.0)
             if progress is not None:
-                progress(Progress(tier.name, index, 0.0, 0.0, 0.0, time.perf_counter() - started, 1))
+                progress(Progress(tier.name, index, floor, floor, 0.0, time.perf_counter() - started, 1))
         else:
             outcome = _run_tier(builder, tier, index, params, remaining, started, progress, stop)
         solve_s += outcome.solve_s
