@@ -1,14 +1,25 @@
 """Fairness metrics reported for every solution (DESIGN.md, "Fairness metrics").
 
 - `filled` / `required`: slots filled and slots asked for;
-- `hours_gini`, `hours_max_min`: over the members eligible for anything, of their total hours
-  (year to date plus the new details);
-- `seniority_inversions`: (assigned member b, position p, member a) where a is more senior than
-  b, eligible for p, and assigned nothing at all: a could have had p instead;
-- `fcfs_inversions`: likewise with application times, a having applied for p's shift earlier
-  than b (or b not at all);
+- `hours_gini`, `hours_max_min`: over the members eligible for anything (at least one eligible
+  pair under the solve's candidates), of their total hours (year to date plus the new details);
+- `seniority_inversions`: (assignment (b, p), member a) where a is more senior than b, eligible
+  for p, and could have taken p: a holds no detail overlapping p's shift (with the policy's
+  minimum rest around it), and adding p keeps a within the work-day cap and the weekly cap; b's
+  assignment is not locked. Each such pair is a swap the seniority strategy forbids;
+- `fcfs_inversions`: likewise with application times: a applied for p's shift earlier than b (or
+  b did not apply at all); members who did not apply never count as better;
+- `rotation_inversions`: likewise with `last_worked` (never worked counts as oldest);
+- `hours_transfers`: likewise, (b, p, a) where moving p from b to a would lower the larger of
+  their totals (T_a + d_p < T_b, totals in integer minutes);
 - `pay_cost`: hours × pay rate over the assignments;
-- `changes`: assignments of the instance's current roster that the solution dropped.
+- `changes`: assignments of the instance's current roster (not locked) that the solution dropped.
+
+The "could have taken" test is the model's view of a swap (every rule that a replacement on the
+same position can break is a rule of the member who takes it: overlap and rest, work-day cap,
+weekly cap; position counts, staffing floors and tavern minimums are unchanged). It makes the
+counts zero on optimal solutions of the matching strategy. `distribution.properties` checks the
+same properties against the independent verifier instead.
 """
 
 from __future__ import annotations
@@ -16,7 +27,11 @@ from __future__ import annotations
 import numpy as np
 
 from constraints.eligibility import Eligibility
-from models.arrays import MINUTES_PER_HOUR, FloatArray, InstanceArrays, IntArray
+from constraints.intervals import merge, pair_overlaps
+from constraints.workdays import iso_weeks, work_days
+from distribution.first_come import first_come_ranks
+from distribution.hours import ytd_minutes
+from models.arrays import MINUTES_PER_HOUR, BoolArray, FloatArray, InstanceArrays, IntArray, hours_to_minutes
 
 NO_APPLICATION = np.iinfo(np.int64).max
 
@@ -37,6 +52,12 @@ def total_hours(arrays: InstanceArrays, member: IntArray, position: IntArray) ->
     return arrays.member_hours_ytd + new
 
 
+def total_minutes(arrays: InstanceArrays, member: IntArray, position: IntArray) -> IntArray:
+    """Hours year to date (rounded to minutes) plus the new details' minutes, per member."""
+    new = np.bincount(member, weights=arrays.position_minutes[position], minlength=arrays.n_members)
+    return ytd_minutes(arrays) + new.astype(np.int64)
+
+
 def application_times(arrays: InstanceArrays) -> np.ndarray:
     """[M, S] earliest application time in seconds, NO_APPLICATION where none."""
     at = np.full((arrays.n_members, arrays.n_shifts), NO_APPLICATION, dtype=np.int64)
@@ -44,30 +65,124 @@ def application_times(arrays: InstanceArrays) -> np.ndarray:
     return at
 
 
-def _inversions(eligibility: Eligibility, member: IntArray, position: IntArray,
-                better: np.ndarray) -> int:
-    """Count (assignment (b, p), unassigned a eligible for p) with better[a, (b, p)] true."""
-    arrays = eligibility.pairs.arrays
-    assigned = np.zeros(arrays.n_members, dtype=np.bool_)
-    assigned[member] = True
-    eligible = eligibility.reason[:, position] == 0  # [M, n_assignments]
-    return int((eligible & ~assigned[:, None] & better).sum())
+def locked_assignments(arrays: InstanceArrays, member: IntArray, position: IntArray) -> BoolArray:
+    """Per assignment: is it one of the instance's locked assignments?"""
+    locked = set(zip(arrays.assignment_member[arrays.assignment_locked].tolist(),
+                     arrays.assignment_position[arrays.assignment_locked].tolist(), strict=True))
+    return np.fromiter(((m, p) in locked for m, p in zip(member.tolist(), position.tolist(), strict=True)),
+                       dtype=np.bool_, count=len(member))
+
+
+class RosterLoad:
+    """A roster's per-member busy intervals (with rest), work-day and weekly loads, to test
+    cheaply whether a member could also work one more position (`could_take`)."""
+
+    def __init__(self, arrays: InstanceArrays, member: IntArray, position: IntArray) -> None:
+        self.arrays, self.member, self.position = arrays, member, position
+        policy = arrays.instance.policy
+        self.rest = hours_to_minutes(policy.min_rest_hours)
+        start, end = arrays.position_start[position], arrays.position_end[position]
+        # a detail and the rest after it: [s, e + rest) must not overlap another one
+        self.busy = merge(member, start, end + self.rest)
+        self.cap = hours_to_minutes(policy.work_day_cap_hours)
+        self.days = work_days(arrays)
+        self.day_load = self.days.on_duty.astype(np.int64).copy()
+        if len(member):
+            pair, day = self.days.touched(member, start, end)
+            np.add.at(self.day_load, day, (end - start)[pair])  # in full in every day touched
+        self.week_cap: int | None = None
+        if policy.max_secondary_hours_per_week is not None:
+            self.week_cap = hours_to_minutes(policy.max_secondary_hours_per_week)
+            self.weeks = iso_weeks(arrays)
+            self.week_load = np.zeros((arrays.n_members, len(self.weeks)), dtype=np.int64)
+            pair, week = _weeks_touched(self.weeks, start, end)
+            np.add.at(self.week_load, (member[pair], week), (end - start)[pair])
+
+    def could_take(self, cand_member: IntArray, cand_assignment: IntArray) -> BoolArray:
+        """For each candidate (a, j): could member a also work the position of assignment j?
+        Checks overlap and minimum rest against a's details, the work-day cap (unless a has the
+        cap exception) and the weekly cap; not eligibility."""
+        a = self.arrays
+        ok = np.ones(len(cand_member), dtype=np.bool_)
+        if len(cand_member) == 0:
+            return ok
+        c_pos = self.position[cand_assignment]
+        c_start, c_end = a.position_start[c_pos], a.position_end[c_pos]
+        c_minutes = c_end - c_start
+        ok &= ~pair_overlaps(*self.busy, cand_member, c_start, c_end + self.rest)
+        pair, day = self.days.touched(cand_member, c_start, c_end)
+        over = (self.day_load[day] + c_minutes[pair] > self.cap) & ~a.member_cap_exception[cand_member[pair]]
+        ok[pair[over]] = False
+        if self.week_cap is not None:
+            pair, week = _weeks_touched(self.weeks, c_start, c_end)
+            over = self.week_load[cand_member[pair], week] + c_minutes[pair] > self.week_cap
+            ok[pair[over]] = False
+        return ok
+
+
+def _weeks_touched(weeks: IntArray, start: IntArray, end: IntArray) -> tuple[IntArray, IntArray]:
+    first = np.searchsorted(weeks, start, side="right") - 1
+    last = np.searchsorted(weeks, end - 1, side="right") - 1
+    n = last - first + 1
+    pair = np.repeat(np.arange(len(start), dtype=np.int64), n)
+    return pair, np.repeat(first, n) + (np.arange(n.sum(), dtype=np.int64) - np.repeat(np.cumsum(n) - n, n))
+
+
+#: Assignments per block when counting inversions (bounds the [members, block] matrices).
+BLOCK = 1024
+
+
+def better_matrices(arrays: InstanceArrays, member: IntArray, position: IntArray,
+                    ) -> dict[str, np.ndarray]:
+    """[members, assignments] "a ranks strictly better than the holder of assignment j" per
+    ranked strategy (seniority, first_come, rotation)."""
+    seniority = arrays.member_seniority_day
+    last = arrays.member_last_worked
+    shift = arrays.position_shift[position]
+    ranks = first_come_ranks(arrays)
+    holder_at = ranks.applied_at(member, shift, NO_APPLICATION)
+    everyone = np.repeat(np.arange(arrays.n_members, dtype=np.int64), len(shift))
+    at = ranks.applied_at(everyone, np.tile(shift, arrays.n_members), NO_APPLICATION)
+    at = at.reshape(arrays.n_members, len(shift))
+    return {
+        "seniority": seniority[:, None] < seniority[member][None, :],
+        "first_come": (at != NO_APPLICATION) & (at < holder_at[None, :]),
+        "rotation": last[:, None] < last[member][None, :],
+    }
+
+
+def inversion_counts(arrays: InstanceArrays, eligibility: Eligibility, member: IntArray,
+                     position: IntArray) -> dict[str, int]:
+    """The four swap/transfer counts of the module docstring, by blocks of assignments."""
+    load = RosterLoad(arrays, member, position)
+    locked = locked_assignments(arrays, member, position)
+    totals = total_minutes(arrays, member, position)
+    minutes = arrays.position_minutes[position]
+    counts = {"seniority": 0, "first_come": 0, "rotation": 0, "hours": 0}
+    for lo in range(0, len(member), BLOCK):
+        block = slice(lo, lo + BLOCK)
+        b_member, b_position = member[block], position[block]
+        eligible = eligibility.reason[:, b_position] == 0
+        eligible[:, locked[block]] = False
+        better = better_matrices(arrays, b_member, b_position)
+        better["hours"] = totals[:, None] + minutes[block][None, :] < totals[b_member][None, :]
+        for name, matrix in better.items():
+            a, j = np.nonzero(eligible & matrix)
+            counts[name] += int(load.could_take(a.astype(np.int64), j.astype(np.int64) + lo).sum())
+    return counts
 
 
 def solution_metrics(arrays: InstanceArrays, eligibility: Eligibility, member: IntArray,
                      position: IntArray) -> dict[str, float | int | None]:
+    member = np.asarray(member, dtype=np.int64)
+    position = np.asarray(position, dtype=np.int64)
     required = int(arrays.position_count.sum())
     hours = total_hours(arrays, member, position)
     pool = np.zeros(arrays.n_members, dtype=np.bool_)
     pool[eligibility.pairs.member] = True
     pooled = hours[pool]
 
-    seniority = arrays.member_seniority_day
-    sen_better = seniority[:, None] < seniority[member][None, :]
-    at = application_times(arrays)
-    shift = arrays.position_shift[position]
-    app = at[:, shift]  # [M, n_assignments]
-    fcfs_better = (app != NO_APPLICATION) & (app < at[member, shift][None, :])
+    counts = inversion_counts(arrays, eligibility, member, position)
 
     previous = set(zip(arrays.assignment_member[~arrays.assignment_locked].tolist(),
                        arrays.assignment_position[~arrays.assignment_locked].tolist(), strict=True))
@@ -79,8 +194,10 @@ def solution_metrics(arrays: InstanceArrays, eligibility: Eligibility, member: I
         "required": required,
         "hours_gini": round(gini(pooled), 4),
         "hours_max_min": round(float(pooled.max() - pooled.min()), 2) if len(pooled) else 0.0,
-        "seniority_inversions": _inversions(eligibility, member, position, sen_better),
-        "fcfs_inversions": _inversions(eligibility, member, position, fcfs_better),
+        "seniority_inversions": counts["seniority"],
+        "fcfs_inversions": counts["first_come"],
+        "rotation_inversions": counts["rotation"],
+        "hours_transfers": counts["hours"],
         "pay_cost": round(cost, 2),
         "changes": len(previous) - len(kept),
     }

@@ -32,8 +32,10 @@ from solver.result import Result
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="offduty: fill police off-duty details with CP-SAT, every policy rule enforced.")
-console = Console(stderr=True)
-out_console = Console()
+#: Piped or redirected output gets room for the wide tables instead of 80 columns.
+_WIDTH = None if sys.stdout.isatty() else 160
+console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+out_console = Console(width=_WIDTH)
 
 
 class Exit(IntEnum):
@@ -258,6 +260,87 @@ def validate(
         table.add_row(escape(event.id), str(int(arrays.position_count[cols].sum())), str(int(eligible.sum())),
                       why)
     out_console.print(table)
+
+
+@app.command()
+def compare(
+    instance_path: Annotated[Path, typer.Argument(metavar="INSTANCE.json")],
+    strategies: Annotated[str, typer.Option(help="comma-separated strategies")] =
+        "seniority,first_come,hours,rotation,balanced",
+    candidates: CandidatesOpt = Candidates.ALL_ELIGIBLE,
+    time_limit: Annotated[float, typer.Option(help="seconds per strategy", min=0.01)] = 60.0,
+    seed: Annotated[int, typer.Option(help="random seed")] = 0,
+    out: Annotated[Path | None, typer.Option(help="directory for CSV, Markdown and PNG charts")] = None,
+    diff: Annotated[str | None, typer.Option(
+        help="per-member hours between two strategies, e.g. seniority,hours")] = None,
+    parallel: Annotated[bool, typer.Option(help="solve strategies in parallel processes")] = True,
+) -> None:
+    """Solve the same instance under each strategy (optimizer and greedy list) side by side."""
+    from distribution import compare as cmp
+
+    names = [s.strip() for s in strategies.split(",") if s.strip()]
+    for name in names:
+        _check_strategy(name)
+    diff_pair = _diff_pair(diff)
+    instance = _load(instance_path)
+    params = SolveParams(candidates=candidates, time_limit=time_limit, seed=seed)
+    with console.status(f"solving {len(names)} strategies …"):
+        report = cmp.compare(instance, names, params, parallel=parallel)
+    for result in report.results.values():
+        verify_or_die(instance, result, params.allow_understaffed)
+    out_console.print(_comparison_table(report))
+    if out is not None:
+        paths = cmp.write(report, out)
+        out_console.print("written: " + ", ".join(str(p) for p in paths.values()), markup=False)
+    if diff_pair is not None:
+        changes = cmp.diff(report, *diff_pair)
+        out_console.print(f"hours per member, {diff_pair[0]} → {diff_pair[1]} "
+                          f"({len(changes)} members get work under either):", markup=False)
+        out_console.print(changes.head(20).to_string(index=False), markup=False)
+        if out is not None:
+            path = out / f"diff-{diff_pair[0]}-{diff_pair[1]}.csv".replace(":", "_")
+            changes.to_csv(path, index=False)
+            out_console.print(f"written: {path}", markup=False)
+
+
+def _diff_pair(diff: str | None) -> tuple[str, str] | None:
+    if diff is None:
+        return None
+    parts = [p.strip() for p in diff.split(",")]
+    if len(parts) != 2 or not all(parts):
+        console.print("--diff takes two strategies: A,B", style="red", markup=False)
+        raise typer.Exit(Exit.USAGE)
+    for part in parts:
+        _check_strategy(part.partition(":")[0])
+    return parts[0], parts[1]
+
+
+def _comparison_table(report: object) -> Table:
+    from distribution.compare import ComparisonReport
+
+    assert isinstance(report, ComparisonReport)
+    table = Table(title=f"strategies compared · {escape(report.instance_name or 'instance')}",
+                  title_justify="left")
+    columns = {"strategy": "strategy", "method": "method", "status": "status", "gap": "gap",
+               "filled": "filled", "hours_gini": "Gini", "hours_max_min": "max−min h",
+               "seniority_inversions": "sen. inv.", "fcfs_inversions": "fcfs inv.",
+               "pay_cost": "cost $", "solve_s": "solve s"}
+    for title in columns.values():
+        table.add_column(title, justify="left" if title in ("strategy", "method", "status") else "right")
+    for row in report.table.to_dict("records"):
+        cells = []
+        for key in columns:
+            v = row.get(key)
+            if key == "filled":
+                cells.append(f"{v}/{row.get('required')}")
+            elif key == "gap":
+                cells.append("—" if v is None or v != v else f"{v:.2%}")
+            elif isinstance(v, float):
+                cells.append(f"{v:,.2f}" if key == "pay_cost" else f"{v:.4g}")
+            else:
+                cells.append("—" if v is None else str(v))
+        table.add_row(*cells)
+    return table
 
 
 @app.command()

@@ -1,0 +1,122 @@
+"""Scenario `mass-cancel`: the Chiefs game was solved and published, then a quarter of its
+assigned members cancel two days before the game (§IV.D self-cancellations); re-solve.
+
+The instance is the `chiefs-game` instance of the same seed plus
+- `assignments`: offduty's seniority roster for it, every row `locked: false` (the published
+  roster, which a re-solve may change: its tier 3 minimizes the changes);
+- `cancellations`: a seeded 25 % of the assigned members, each for every position they hold,
+  at a seeded time of the day two days before the game, with a reason from the SEP's drop-down
+  list and the required comment (§IV.D.3.b-c: no details of a personal illness).
+
+Solving the roster takes a second or two, so the instance is cached on disk keyed by seed (and
+by the generator sources): `instance_path(seed)`.
+
+    python -m benchmarks.mass_cancel --seed 1 --out mass-cancel.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+NAME = "mass-cancel"
+BASE = "chiefs-game"
+CANCEL_FRACTION = 0.25
+DAYS_BEFORE = 2
+#: (reason, comment) as a member would pick and write them in the SEP.
+REASONS: tuple[tuple[str, str], ...] = (
+    ("illness", "Unable to work due to illness."),
+    ("family emergency", "Family emergency out of town, cannot make the game."),
+    ("court", "Subpoenaed for a court appearance that morning."),
+    ("on-duty assignment", "Held over for a special on-duty assignment by my division."),
+    ("personal", "Personal matter; coordinator notified by phone."),
+)
+_REASON_P = np.array([0.45, 0.2, 0.1, 0.15, 0.1])
+
+
+def published_roster(base: dict[str, Any], strategy: str = "seniority",
+                     time_limit: float = 60.0) -> list[tuple[str, str]]:
+    """(member, position) of offduty's solution of `base` (imports the engine)."""
+    from models.validation import parse_instance
+    from solver.params import SolveParams
+    from solver.solve import solve
+
+    result = solve(parse_instance(base), SolveParams(strategy=strategy, time_limit=time_limit))
+    if not result.has_solution:
+        raise RuntimeError(f"{BASE} has no solution to publish: {result.status} {result.explanation}")
+    return result.pairs()
+
+
+def with_cancellations(base: dict[str, Any], roster: list[tuple[str, str]], seed: int,
+                       fraction: float = CANCEL_FRACTION) -> dict[str, Any]:
+    """`base` plus the published `roster` (unlocked) and seeded cancellations of `fraction` of
+    its members. Pure: no solver."""
+    rng = np.random.default_rng([seed, 630_9])
+    tz = ZoneInfo(base.get("policy", {}).get("timezone", "America/Chicago"))
+    shift_start: dict[str, dt.datetime] = {}
+    for event in base["events"]:
+        for shift in event["shifts"]:
+            start = dt.datetime.fromisoformat(shift["start"])
+            for position in shift["positions"]:
+                shift_start[position["id"]] = start
+    members = sorted({m for m, _ in roster})
+    n_cancel = round(fraction * len(members))
+    cancelling = set(rng.choice(np.asarray(members, dtype=object), size=n_cancel, replace=False).tolist())
+    first_start = min(shift_start[p] for _, p in roster) if roster else None
+    cancellations: list[tuple[dt.datetime, dict[str, Any]]] = []
+    for member in sorted(cancelling):
+        reason, comment = REASONS[int(rng.choice(len(REASONS), p=_REASON_P))]
+        assert first_start is not None
+        day = (first_start.astimezone(tz) - dt.timedelta(days=DAYS_BEFORE)).date()
+        minute = int(rng.integers(7 * 60, 22 * 60))
+        at = dt.datetime(day.year, day.month, day.day, minute // 60, minute % 60,
+                         int(rng.integers(60)), tzinfo=tz)
+        for m, position in roster:
+            if m == member:
+                cancellations.append((at, {"member": member, "position": position, "at": at.isoformat(),
+                                           "reason": reason, "comment": comment}))
+    cancellations.sort(key=lambda c: (c[0], c[1]["member"], c[1]["position"]))
+    out = dict(base)
+    out["name"] = f"{base.get('name', BASE)}-mass-cancel"
+    out["assignments"] = [{"member": m, "position": p, "locked": False} for m, p in roster]
+    out["cancellations"] = [c for _, c in cancellations]
+    return out
+
+
+def generate(seed: int = 1, *, strategy: str = "seniority", time_limit: float = 60.0) -> dict[str, Any]:
+    """The mass-cancel instance for `seed` (solves the chiefs-game roster: not cached)."""
+    from benchmarks.scenarios import generate as generate_scenario
+
+    base = generate_scenario(BASE, seed)
+    return with_cancellations(base, published_roster(base, strategy, time_limit), seed)
+
+
+def instance_path(seed: int = 1, directory: str | Path | None = None) -> Path:
+    """The cached instance file for `seed`, generated on first use."""
+    from benchmarks.instances import cached, source_key
+
+    return cached(NAME, seed, lambda: generate(seed), source_key(Path(__file__)), directory)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.mass_cancel", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", help="write the instance here (default: print the cache path)")
+    args = parser.parse_args(argv)
+    path = instance_path(args.seed)
+    if args.out:
+        Path(args.out).write_text(json.dumps(json.loads(path.read_text()), indent=1), encoding="utf-8")
+    else:
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,145 @@
+"""One peer run in a fresh process: the runner starts one per (scenario, peer, strategy, repeat).
+
+    python -m benchmarks.worker offduty --instance game.json --strategy seniority --time-limit 60 --out r.json
+    python -m benchmarks.worker cpsat-default ...      # SolveParams(ortools_defaults=True, workers=2)
+    python -m benchmarks.worker greedy ...             # solver.greedy.solve_greedy
+    python -m benchmarks.worker export --instance game.json --npz model.npz   # for the highs peer
+
+Parsing the instance file is not timed (every peer gets the parsed instance); the times are the
+engine's own `Result.timings`. The process reports its own peak RSS, so imports and memory of one
+run never leak into another. The result is one JSON object (see `benchmarks.common.ROW_KEYS`,
+plus `tiers` and `extra`), written to `--out` or as the last line of stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from typing import Any
+
+from benchmarks.common import Watchdog, cpu_s, peak_mb, write_result
+from models import load_instance_file
+from models.instance import Instance
+
+PEER_NAMES = ("offduty", "cpsat-default", "greedy")
+
+
+def required_slots(instance: Instance) -> int:
+    return sum(p.count for e in instance.events for s in e.shifts for p in s.positions)
+
+
+def run_offduty(instance: Instance, peer: str, strategy: str, time_limit: float,
+                out: str | None = None) -> dict[str, Any]:
+    from solver.params import Progress, SolveParams
+    from solver.solve import solve
+
+    if peer == "offduty":
+        params = SolveParams(strategy=strategy, time_limit=time_limit)
+    elif peer == "cpsat-default":
+        params = SolveParams(strategy=strategy, time_limit=time_limit, ortools_defaults=True, workers=2)
+    else:
+        raise ValueError(f"unknown CP-SAT peer {peer!r}")
+    first: list[float] = []
+    latest: dict[str, Progress] = {}
+
+    def progress(p: Progress) -> None:
+        if not first and p.objective is not None:
+            first.append(p.elapsed_s)
+        latest[p.tier] = p
+
+    def partial(elapsed: float) -> dict[str, Any]:
+        """What is known when solve() overran its time limit: the progress reports."""
+        seen = list(latest.values())
+        return {"peer": peer, "strategy": strategy, "build_s": None, "solve_s": None,
+                "total_s": round(elapsed, 4), "first_feasible_s": round(first[0], 4) if first else None,
+                "objective": [p.objective for p in seen], "bound": [p.bound for p in seen],
+                "gap": max((p.gap for p in seen if p.gap is not None), default=None),
+                "filled": None, "required": required_slots(instance),
+                "tiers": [{"name": p.tier, "status": "unknown", "objective": p.objective, "bound": p.bound,
+                           "gap": p.gap} for p in seen], "scenario": "", "extra": {}}
+
+    with Watchdog(time_limit, out, partial):
+        result = solve(instance, params, progress=progress)
+    tiers = [{"name": t.name, "status": t.status, "objective": t.objective, "bound": t.bound,
+              "gap": t.gap, "solve_s": t.solve_s} for t in result.tiers]
+    return _row(result, peer, strategy, first[0] if first else None, tiers)
+
+
+def run_greedy(instance: Instance, strategy: str) -> dict[str, Any]:
+    from solver.greedy import solve_greedy
+    from solver.params import SolveParams
+
+    result = solve_greedy(instance, SolveParams(strategy=strategy))
+    feasible = result.status.has_solution
+    total = result.timings.get("total_s")
+    return _row(result, "greedy", strategy, total if feasible else None, [])
+
+
+def _row(result: Any, peer: str, strategy: str, first: float | None,
+         tiers: list[dict[str, Any]]) -> dict[str, Any]:
+    timings = result.timings
+    metrics = result.metrics
+    return {
+        "peer": peer, "strategy": strategy,
+        "build_s": timings.get("build_s"), "solve_s": timings.get("solve_s"),
+        "total_s": timings.get("total_s"),
+        "first_feasible_s": None if first is None else round(first, 4),
+        "status": str(result.status.value),
+        "objective": list(result.objective or []), "bound": list(result.bound or []),
+        "gap": result.gap,
+        "filled": metrics.get("filled", 0),
+        "required": metrics.get("required"),
+        "tiers": tiers,
+        "extra": {"changes": metrics.get("changes"),
+                  "seniority_inversions": metrics.get("seniority_inversions"),
+                  "explanation": list(result.explanation or [])[:5],
+                  "shortages": len(result.shortages or [])},
+    }
+
+
+def run_export(instance: Instance, strategy: str, npz: str, scenario: str) -> dict[str, Any]:
+    from benchmarks.milp import export_model
+
+    t = time.perf_counter()
+    model = export_model(instance, strategy, scenario=scenario)
+    model.save(npz)
+    return {"peer": "export", "strategy": strategy, "build_s": round(model.build_s, 4),
+            "export_s": round(time.perf_counter() - t, 4), "columns": model.n_cols, "rows": model.n_rows,
+            "nonzeros": model.nnz, "pairs": model.n_pairs, "tiers": model.tier_names,
+            "complete_hint": model.hint is not None}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.worker", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("peer", choices=[*PEER_NAMES, "export"])
+    parser.add_argument("--instance", required=True, help="instance JSON (DESIGN.md format)")
+    parser.add_argument("--scenario", default="", help="scenario name, copied into the result")
+    parser.add_argument("--strategy", default="seniority")
+    parser.add_argument("--time-limit", type=float, default=60.0, help="seconds, build and all tiers")
+    parser.add_argument("--npz", help="export: where to write the MILP arrays")
+    parser.add_argument("--out", default=None, help="result JSON file (default: last line of stdout)")
+    args = parser.parse_args(argv)
+
+    t = time.perf_counter()
+    instance = load_instance_file(args.instance)
+    parse_s = time.perf_counter() - t
+    cpu_before = cpu_s()
+    if args.peer == "export":
+        if not args.npz:
+            parser.error("export needs --npz")
+        result = run_export(instance, args.strategy, args.npz, args.scenario)
+    elif args.peer == "greedy":
+        result = run_greedy(instance, args.strategy)
+    else:
+        result = run_offduty(instance, args.peer, args.strategy, args.time_limit, args.out)
+    result["scenario"] = args.scenario
+    result["parse_s"] = round(parse_s, 4)
+    result["peak_mb"] = peak_mb()
+    result["cpu_s"] = round(cpu_s() - cpu_before, 3)
+    write_result(result, args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,187 @@
+"""Hours: spread the work so that members' total hours (year to date + new details) stay even.
+
+Tier 2 minimizes a convex penalty of each member's total: sum over members m of
+f(T_m) − f(Y_m), with f(t) = t², T_m = Y_m + N_m, Y_m the member's `hours_ytd` and N_m the
+minutes of the details they get, all in integer minutes (the model's clock).
+
+Formulation (piecewise linear, no `add_max_equality`, no products). For each member with
+eligible pairs (the others cannot change their total and get no variable), let
+0 = v_0 < v_1 < ... < v_K be the amounts of new work they can reach: the subset sums of the
+lengths of the shifts they are eligible for (C-OVERLAP allows at most one position per shift),
+up to the length of the union of those shifts (no two details at once). Segment variables
+s_k ∈ [0, v_k − v_{k−1}] (integers) with
+    sum_pairs(minutes · x) − sum_k s_k = 0
+carry the objective coefficient σ_k = 2·Y + v_{k−1} + v_k, the secant slope of f on
+[Y + v_{k−1}, Y + v_k] ((b² − a²)/(b − a) = a + b, an integer). Slopes increase with k, so the
+cheapest way to write N = v_j is to fill s_1..s_j in order, at cost exactly f(Y + v_j) − f(Y):
+the piecewise-linear function agrees with f at every amount of new work the member can reach,
+and its LP relaxation is the convex hull (CP-SAT's linear relaxation is tight).
+When a member can reach more than `MAX_BREAKPOINTS` amounts (long horizons), breakpoints are
+thinned evenly; `Segments.exact` is then False and the property below holds only up to one
+segment's length for that member. A single game day is always exact.
+
+Why the transfer property follows from optimality of a strictly convex penalty: take an optimal
+solution and a detail p of d minutes held by member b that could be moved to member a (a
+eligible and free, every rule kept) so that the larger of their totals drops. Moving it fills the
+same slot (tier 1 unchanged); with x = T_a and y = T_b the new totals are x + d and y − d, and
+max(x + d, y − d) < max(x, y) means x + d < y (y − d < y always; if x ≥ y then x + d > x).
+So both new totals lie strictly inside (x, y): x < x + d < y and x < y − d < y, with the same
+sum. For strictly convex f, f(x + d) + f(y − d) < f(x) + f(y) (a mean-preserving contraction
+lowers a strictly convex sum). Both new totals are reachable amounts, so the model's penalty
+equals f there and the tier-2 objective drops: a contradiction. Hence no such transfer exists.
+(A linear penalty, e.g. "fewest hours first" ranks, would only tie here, not forbid it.)
+
+Measured alternative (see `distribution.hours_leximax`): lexicographic min-max of the totals
+(minimize the largest total, then the number of members at it, then the next level, ...) also
+implies the transfer property, but needs one solve per level. Measured on the chiefs-game demo
+(`benchmarks.scenarios.chiefs_game.generate(1)`: 1,300 members, 307 slots, 4,468 eligible pairs,
+762 members with pairs), 2-core machine, ortools 9.15, 1 worker, linearization level 2, seed 0,
+coverage tier solved first in both cases (0.5 s), times to proven optimality of the hours tier:
+
+MEASUREMENT_PLACEHOLDER
+
+The piecewise-linear penalty is therefore the default and the only formulation behind
+`terms()`; `python -m distribution.hours_leximax` repeats the measurement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from constraints.base import Pairs
+from distribution.base import Strategy, Terms, dense_rank
+from models.arrays import MINUTES_PER_HOUR, InstanceArrays, IntArray
+
+if TYPE_CHECKING:
+    from solver.builder import ModelBuilder
+
+#: Most breakpoints per member before they are thinned (see the module docstring).
+MAX_BREAKPOINTS = 96
+
+
+def ytd_minutes(arrays: InstanceArrays) -> IntArray:
+    """Hours year to date in integer minutes."""
+    return np.rint(arrays.member_hours_ytd * MINUTES_PER_HOUR).astype(np.int64)
+
+
+def reachable_amounts(shift_minutes: IntArray, shift_start: IntArray, shift_end: IntArray) -> IntArray:
+    """Sorted subset sums of the shifts' lengths, up to the length of the shifts' union.
+
+    Every amount of new work a member can get is among them (one position per shift at most).
+    """
+    order = np.argsort(shift_start, kind="stable")
+    union, reach = 0, -1
+    for s, e in zip(shift_start[order].tolist(), shift_end[order].tolist(), strict=True):
+        lo = max(s, reach)
+        if e > lo:
+            union += e - lo
+            reach = e
+    mask = (1 << (union + 1)) - 1
+    bits = 1
+    for m in shift_minutes.tolist():
+        bits = (bits | (bits << m)) & mask
+    text = bin(bits)[2:][::-1]
+    return np.flatnonzero(np.frombuffer(text.encode(), dtype=np.uint8) == ord("1")).astype(np.int64)
+
+
+@dataclass(frozen=True, eq=False)
+class Segments:
+    """The piecewise-linear pieces of every member's penalty (see the module docstring)."""
+
+    members: IntArray  # the members with eligible pairs, ascending
+    member: IntArray  # per segment: its member
+    lo: IntArray  # per segment: new minutes at its start (v_{k-1})
+    length: IntArray  # per segment: v_k - v_{k-1}
+    slope: IntArray  # per segment: 2*Y + v_{k-1} + v_k
+    max_new: IntArray  # per member of `members`: the largest reachable amount
+    exact: bool
+
+
+def segments(arrays: InstanceArrays, pairs: Pairs, max_breakpoints: int = MAX_BREAKPOINTS) -> Segments:
+    ytd = ytd_minutes(arrays)
+    members: list[int] = []
+    seg_member: list[IntArray] = []
+    seg_lo: list[IntArray] = []
+    seg_hi: list[IntArray] = []
+    max_new: list[int] = []
+    exact = True
+    if len(pairs):
+        key = pairs.member * max(arrays.n_shifts, 1) + pairs.shift
+        uniq = np.unique(key)  # (member, shift) once each, sorted by member
+        u_member = uniq // max(arrays.n_shifts, 1)
+        u_shift = uniq % max(arrays.n_shifts, 1)
+        cuts = np.flatnonzero(np.diff(u_member)) + 1
+        for chunk in np.split(np.arange(len(uniq)), cuts):
+            m = int(u_member[chunk[0]])
+            s = u_shift[chunk]
+            values = reachable_amounts(arrays.shift_end[s] - arrays.shift_start[s],
+                                       arrays.shift_start[s], arrays.shift_end[s])
+            if len(values) > max_breakpoints:
+                keep = np.unique(np.rint(np.linspace(0, len(values) - 1, max_breakpoints)).astype(np.int64))
+                values = values[keep]
+                exact = False
+            members.append(m)
+            max_new.append(int(values[-1]))
+            seg_member.append(np.full(len(values) - 1, m, dtype=np.int64))
+            seg_lo.append(values[:-1])
+            seg_hi.append(values[1:])
+    empty = np.zeros(0, dtype=np.int64)
+    member = np.concatenate([empty, *seg_member])
+    lo = np.concatenate([empty, *seg_lo])
+    hi = np.concatenate([empty, *seg_hi])
+    return Segments(members=np.asarray(members, dtype=np.int64), member=member, lo=lo,
+                    length=hi - lo, slope=2 * ytd[member] + lo + hi,
+                    max_new=np.asarray(max_new, dtype=np.int64), exact=exact)
+
+
+def add_segments(builder: ModelBuilder, seg: Segments) -> IntArray:
+    """Segment variables linked to each member's new minutes; returns their variable indices.
+
+    Each segment is also declared to the builder as derived (filled in order from the member's
+    new minutes), so that a roster completes to a full hint.
+    """
+    pairs = builder.pairs
+    first = len(builder.proto.variables)
+    for length in seg.length.tolist():
+        builder.new_int(0, length)
+    variables = np.arange(first, first + len(seg.length), dtype=np.int64)
+    pair_groups = dict(builder.groups(pairs.member))
+    for m, idx in builder.groups(seg.member):
+        p = pair_groups[m]
+        builder.add_linear(np.concatenate([p, variables[idx]]),
+                           np.concatenate([pairs.minutes[p], -np.ones(len(idx), dtype=np.int64)]), 0, 0)
+        for k in idx.tolist():
+            builder.derive(int(variables[k]), _segment_rule(p, pairs.minutes[p], int(seg.lo[k]),
+                                                            int(seg.length[k])))
+    return variables
+
+
+def _segment_rule(pair_vars: IntArray, minutes: IntArray, lo: int, length: int,
+                  ) -> Callable[[IntArray], int]:
+    def value(values: IntArray) -> int:
+        new = int(values[pair_vars] @ minutes)
+        return min(max(new - lo, 0), length)
+
+    return value
+
+
+class Hours(Strategy):
+    """Positions go so that total hours (year to date + new) stay even: a convex penalty."""
+
+    name = "hours"
+
+    def __init__(self, max_breakpoints: int = MAX_BREAKPOINTS) -> None:
+        self.max_breakpoints = max_breakpoints
+
+    def terms(self, builder: ModelBuilder) -> Terms:
+        seg = segments(builder.arrays, builder.pairs, self.max_breakpoints)
+        variables = add_segments(builder, seg)
+        return Terms(variables=variables, coeffs=seg.slope)
+
+    def pair_order_key(self, arrays: InstanceArrays, member: IntArray, position: IntArray) -> IntArray:
+        """Greedy list order: fewest hours year to date first."""
+        return dense_rank(arrays.member_hours_ytd)[member]

@@ -1,0 +1,40 @@
+"""Rotation: positions go to the members who worked a detail longest ago (`last_worked`).
+
+Tier-2 objective: minimize the sum over assignments of the member's rotation rank r(m): the dense
+rank of `last_worked` (1 = oldest; a member with no `last_worked`, who never worked a detail,
+ranks before everyone; equal times share a rank). Rank positions keep the coefficients small.
+
+Why the swap property follows from optimality: take an optimal solution, an assigned member b on
+position p, and a member a who last worked earlier than b (r(a) < r(b)), is eligible for p and
+free to take it (the swap keeps every hard rule). Swapping b for a on p fills the same slot, so
+coverage (tier 1) is unchanged, and the tier-2 objective changes by r(a) − r(b) < 0,
+contradicting optimality. So no such swap exists.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from distribution.base import Strategy, Terms, dense_rank
+from models.arrays import InstanceArrays, IntArray
+
+if TYPE_CHECKING:
+    from solver.builder import ModelBuilder
+
+
+def rotation_rank(arrays: InstanceArrays) -> IntArray:
+    """Per member: 1 for the oldest `last_worked` (never = oldest of all)."""
+    return dense_rank(arrays.member_last_worked)
+
+
+class Rotation(Strategy):
+    """Positions go to the members who worked a detail longest ago (never worked first)."""
+
+    name = "rotation"
+
+    def terms(self, builder: ModelBuilder) -> Terms:
+        rank = rotation_rank(builder.arrays)
+        return Terms(variables=builder.pair_vars, coeffs=rank[builder.pairs.member])
+
+    def pair_order_key(self, arrays: InstanceArrays, member: IntArray, position: IntArray) -> IntArray:
+        return rotation_rank(arrays)[member]
