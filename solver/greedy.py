@@ -34,8 +34,12 @@ from solver.result import Result
 @dataclass(frozen=True, eq=False)
 class GreedySolution:
     values: IntArray  # 0/1 per pair variable
-    #: False when the locked assignments alone break a rule (the list keeps them regardless).
-    valid: bool
+    #: Why the roster breaks a rule, when the locked assignments (kept regardless) force it to.
+    flaw: str | None = None
+
+    @property
+    def valid(self) -> bool:
+        return self.flaw is None
 
 
 def greedy_values(builder: ModelBuilder, strategy: Strategy) -> GreedySolution:
@@ -49,7 +53,7 @@ def greedy_values(builder: ModelBuilder, strategy: Strategy) -> GreedySolution:
     n = len(pairs)
     chosen = np.zeros(n, dtype=np.int64)
     if n == 0:
-        return GreedySolution(chosen, valid=not builder.conflicts)
+        return GreedySolution(chosen, builder.conflicts[0] if builder.conflicts else None)
 
     days = work_days(a)
     day_pair, day_idx = days.touched(pairs.member, pairs.start, pairs.end)
@@ -94,9 +98,10 @@ def greedy_values(builder: ModelBuilder, strategy: Strategy) -> GreedySolution:
         for w in range(int(first_week[i]), int(last_week[i]) + 1):
             week_load[(m, w)] += minutes[i]
 
-    valid = not builder.conflicts
+    flaw = builder.conflicts[0] if builder.conflicts else None
     for i in np.flatnonzero(_locked_pairs(builder)).tolist():
-        valid &= fits(i)
+        if not fits(i) and flaw is None:
+            flaw = "the locked assignments break a rule between themselves"
         take(i)
 
     key = strategy.pair_order_key(a, pairs.member, pairs.position)
@@ -111,8 +116,9 @@ def greedy_values(builder: ModelBuilder, strategy: Strategy) -> GreedySolution:
             if not chosen[i] and fits(int(i)):
                 take(int(i))
 
-    valid &= _empty_short_tavern_shifts(builder, chosen)
-    return GreedySolution(chosen, valid)
+    if not _empty_short_tavern_shifts(builder, chosen) and flaw is None:
+        flaw = "the greedy list left a tavern shift with a locked member below its minimum"
+    return GreedySolution(chosen, flaw)
 
 
 def _empty_short_tavern_shifts(builder: ModelBuilder, chosen: IntArray) -> bool:
@@ -157,8 +163,8 @@ def solve_greedy(instance: Instance, params: SolveParams | None = None) -> Resul
     member, position = builder.pairs.member[chosen], builder.pairs.position[chosen]
     shortages = shortages_out(builder, values)
     explanation = list(builder.conflicts)
-    if not greedy.valid and not explanation:
-        explanation.append("the locked assignments break a rule between themselves")
+    if greedy.flaw is not None and not explanation:
+        explanation.append(greedy.flaw)
     if shortages and not params.allow_understaffed:
         explanation.append("the greedy list left staffing floors unmet (see shortages)")
     ok = not explanation

@@ -9,6 +9,7 @@ at its value with the whole solution as the next tier's hint):
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -29,6 +30,8 @@ from solver.params import Progress, SolveParams, configure, relative_gap
 from solver.result import Result
 
 ProgressCallback = Callable[[Progress], None]
+#: CP-SAT's bounds carry floating-point noise (1.0000000000000004); objectives are integers.
+BOUND_TOLERANCE = 1e-6
 
 
 @dataclass
@@ -93,7 +96,9 @@ def _run_tier(builder: ModelBuilder, tier: _Tier, index: int, params: SolveParam
         raise RuntimeError(f"offduty built an invalid CP-SAT model: {builder.model.validate()}")
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         values = np.asarray(solver.response_proto.solution, dtype=np.int64)
-        obj, bound = solver.objective_value, solver.best_objective_bound
+        # integer coefficients and offset: the objective is an integer, the bound rounds up to one
+        obj = float(round(solver.objective_value))
+        bound = float(math.ceil(solver.best_objective_bound - BOUND_TOLERANCE))
         if progress is not None:
             progress(Progress(tier.name, index, obj, bound, relative_gap(obj, bound),
                               time.perf_counter() - started, reporter.count))
@@ -205,8 +210,10 @@ def solve(instance: Instance, params: SolveParams | None = None, *,
         # fix this tier at its value before the next one
         assert outcome.objective is not None
         builder.add_linear(tier.terms.variables, tier.terms.coeffs, -cp_model.INT_MAX,
-                           round(outcome.objective) - tier.terms.offset)
-    assert values is not None
+                           int(outcome.objective) - tier.terms.offset)
+    if values is None:  # stopped, or the time went on building, before any tier ran
+        return Result.no_solution(SolveStatus.UNKNOWN, explanation=explanation, timings=timings(solve_s),
+                                  **common)
     proven = len(outcomes) == len(tiers) and all(o.status == SolveStatus.OPTIMAL for o in outcomes)
     chosen = np.flatnonzero(values[: builder.n_pairs] == 1)
     tier_outs = [_tier_out(t, o) for t, o in zip(tiers, outcomes, strict=False)]

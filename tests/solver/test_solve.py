@@ -175,11 +175,6 @@ def test_changes_tier_with_a_current_roster() -> None:
     assert len(result.objective) == 3
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine bug: with presolve off (the default) CP-SAT reports objective_value "
-    "1.0000000000000004 for an integer objective of 1 (offset 7, coefficients -3, -3), and "
-    "solve() passes the float on as Result.objective / .bound / tiers[].objective instead of "
-    "the exact integer"))
 def test_objectives_are_exact_integers() -> None:
     # The greedy gives S (the only k9) the earlier P1, so tier 'coverage' is solved by CP-SAT.
     # P0 (captain, priority 1) has no eligible member: the best roster leaves weight 1 unfilled.
@@ -247,10 +242,6 @@ def test_stop_from_the_progress_callback() -> None:
     assert any("stopped by request" in text for text in result.explanation)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "engine bug: a stop signal already set when solve() starts makes it break out of the tier "
-    "loop before any tier ran, and `assert values is not None` (solver/solve.py) raises "
-    "AssertionError instead of returning Result(status=unknown)"))
 def test_stop_set_before_solving_returns_a_result() -> None:
     stop = threading.Event()
     stop.set()
@@ -271,10 +262,6 @@ def test_short_time_limit_on_a_bigger_instance_returns_a_result() -> None:
         assert result.explanation
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "engine bug: when building the model uses up the whole time_limit, solve() skips every tier "
-    "('time limit reached') and then fails `assert values is not None` (solver/solve.py) instead "
-    "of returning Result(status=unknown)"))
 def test_tiny_time_limit_returns_a_result() -> None:
     inst = bigger(seed=11, n_members=120, n_shifts=24)
     result = solve(inst, params(time_limit=1e-6))
