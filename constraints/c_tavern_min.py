@@ -6,12 +6,13 @@ the establishment unless the Employment Unit Commander approved (`understaffing_
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from constraints.base import Pairs, Rule
-from models.arrays import BoolArray
+from models.arrays import BoolArray, IntArray
 
 if TYPE_CHECKING:
     from solver.builder import ModelBuilder
@@ -22,6 +23,11 @@ def _bound_shifts(pairs: Pairs) -> BoolArray:
     a = pairs.arrays
     event_bound = a.employer_tavern[a.event_employer] & ~a.event_understaffing_approved
     return event_bound[a.shift_event]
+
+
+def _any_of(idx: IntArray) -> Callable[[IntArray], int]:
+    """The value of a shift's `staffed` flag: 1 when any of its pairs is chosen."""
+    return lambda values: int(values[idx].any())
 
 
 class TavernMinimum(Rule):
@@ -53,7 +59,7 @@ class TavernMinimum(Rule):
             if not bound[shift]:
                 continue
             staffed = builder.new_bool(f"staffed[{builder.arrays.shift_ids[shift]}]")
-            builder.derive(staffed, lambda values, idx=idx: int(values[idx].any()))
+            builder.derive(staffed, _any_of(idx))
             n = len(idx)
             # sum >= minimum * staffed  and  sum <= n * staffed
             builder.add_linear([*idx.tolist(), staffed], [*([1] * n), -minimum], 0, n)

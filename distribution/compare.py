@@ -117,10 +117,9 @@ def _report(instance: Instance, strategies: list[str], params: SolveParams,
     ytd = pd.Series(arrays.member_hours_ytd[pool], index=pd.Index(ids, name="member"), name="ytd")
     rows, hours = [], {}
     for (strategy, method), result in results.items():
-        new = pd.Series(0.0, index=ytd.index)
-        for a in result.assignments:
-            if a.member in new.index:
-                new[a.member] += a.hours
+        worked = pd.Series([a.hours for a in result.assignments],
+                           index=[a.member for a in result.assignments], dtype=float)
+        new = worked.groupby(level=0).sum().reindex(ytd.index, fill_value=0.0)
         hours[f"{strategy}/{method}"] = ytd + new
         metrics = result.metrics
         rows.append({

@@ -15,10 +15,10 @@ carry the objective coefficient σ_k = 2·Y + v_{k−1} + v_k, the secant slope 
 [Y + v_{k−1}, Y + v_k] ((b² − a²)/(b − a) = a + b, an integer). Slopes increase with k, so the
 cheapest way to write N = v_j is to fill s_1..s_j in order, at cost exactly f(Y + v_j) − f(Y):
 the piecewise-linear function agrees with f at every amount of new work the member can reach,
-and its LP relaxation is the convex hull (CP-SAT's linear relaxation is tight).
+and needs no Boolean variables (its LP relaxation is the function itself).
 When a member can reach more than `MAX_BREAKPOINTS` amounts (long horizons), breakpoints are
 thinned evenly; `Segments.exact` is then False and the property below holds only up to one
-segment's length for that member. A single game day is always exact.
+segment's length for that member. The chiefs-game demo is exact (at most 10 amounts a member).
 
 Why the transfer property follows from optimality of a strictly convex penalty: take an optimal
 solution and a detail p of d minutes held by member b that could be moved to member a (a
@@ -31,17 +31,29 @@ lowers a strictly convex sum). Both new totals are reachable amounts, so the mod
 equals f there and the tier-2 objective drops: a contradiction. Hence no such transfer exists.
 (A linear penalty, e.g. "fewest hours first" ranks, would only tie here, not forbid it.)
 
-Measured alternative (see `distribution.hours_leximax`): lexicographic min-max of the totals
-(minimize the largest total, then the number of members at it, then the next level, ...) also
-implies the transfer property, but needs one solve per level. Measured on the chiefs-game demo
-(`benchmarks.scenarios.chiefs_game.generate(1)`: 1,300 members, 307 slots, 4,468 eligible pairs,
-762 members with pairs), 2-core machine, ortools 9.15, 1 worker, linearization level 2, seed 0,
-coverage tier solved first in both cases (0.5 s), times to proven optimality of the hours tier:
+Measured alternative (`distribution.hours_leximax`): lexicographic min-max of the totals
+(minimize the largest total, then the number of members at it, then the next value, ...) also
+implies the transfer property, but takes one CP-SAT solve per level of the sorted totals.
+Measured on the chiefs-game demo (`benchmarks.scenarios.generate("chiefs-game", seed)`: 1,300
+members, 307 slots, ~4,500 eligible pairs, 750-762 members with pairs) with the project's solver
+settings (1 worker, linearization level 2, presolve off, random seed 0), the coverage tier solved
+first (0.1 s) and the same greedy hint, on a 2-core machine shared with other jobs (load ~2.5),
+so wall times vary; CP-SAT's deterministic time ("det") does not:
 
-MEASUREMENT_PLACEHOLDER
+    seed  piecewise-linear penalty         lexicographic min-max, stopped after 600 s
+    1     optimal in 3.5-11.5 s (det 2.7)  NOT proven: 94 solves, 365 levels (272 settled
+                                           without a solve), 467 of 762 members placed, det 258
+    2     optimal in 1.2-2.0 s  (det 0.7)  NOT proven: 82 solves, 373 levels, 475 of 762, det 174
+    3     optimal in 1.6-2.8 s  (det 0.7)  NOT proven: 100 solves, 367 levels, 474 of 750, det 281
 
-The piecewise-linear penalty is therefore the default and the only formulation behind
-`terms()`; `python -m distribution.hours_leximax` repeats the measurement.
+A leximax level took 1.8-2.2 s (median) and about 290 members were still unplaced at the cut-off,
+so leximax is at least two orders of magnitude slower here; its incumbent at the cut-off still
+had 76 / 10 / 39 transfer violations, the penalty's optimum none (checked by
+`distribution.properties.transfer_violations`). Inside `solver.solve` (greedy hint completed
+through `builder.derive`) the hours tier proves optimality in 2.3-4 s on these seeds, against
+0.5-0.8 s for seniority. The piecewise-linear penalty is therefore the default and the only
+formulation behind `terms()`; `python -m distribution.hours_leximax [--limit=S] 1 2 3` repeats
+the measurement.
 """
 
 from __future__ import annotations

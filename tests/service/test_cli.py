@@ -22,13 +22,16 @@ from typing import Any
 
 import pytest
 
+from benchmarks.scenarios import generate as generate_scenario
+from distribution.registry import STRATEGIES
 from models.validation import load_instance_file
 
 Raw = dict[str, Any]
 CLI = [sys.executable, "-m", "service.cli"]
 #: A wide terminal, so that rich does not wrap the lines the tests look for; no colour codes.
 ENV = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"}
-TIMEOUT_S = 120
+TIMEOUT_S = 300
+STRATEGY_NAMES = list(STRATEGIES)
 
 
 def at(clock: str, day: str = "2026-09-13", offset: str = "-05:00") -> str:
@@ -221,8 +224,11 @@ def cli(tmp_path_factory: pytest.TempPathFactory) -> Cli:
     jobs["validate:eligibility"] = ["validate", "eligibility.json"]
     jobs["generate"] = ["generate", "chiefs-game", "--seed", "1", "--out", "generated.json"]
     jobs["demo"] = ["demo", "--out-dir", "demo"]
+    (d / "chiefs.json").write_text(json.dumps(generate_scenario("chiefs-game", 1)), encoding="utf-8")
+    jobs["compare"] = ["compare", "chiefs.json", "--strategies", ",".join(STRATEGY_NAMES),
+                       "--out", "report", "--diff", "seniority,hours", "--no-parallel"]
 
-    order = ["demo", "generate"] + [j for j in jobs if j not in ("demo", "generate")]  # longest first
+    order = ["compare", "demo", "generate"] + [j for j in jobs if j not in ("compare", "demo", "generate")]
     with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
         futures = {name: pool.submit(_run, d, jobs[name]) for name in order}
         runs = {name: f.result() for name, f in futures.items()}
@@ -384,16 +390,8 @@ def test_validate_reports_eligibility_per_event(cli: Cli) -> None:
 # --- generate and demo ------------------------------------------------------------------------------
 
 
-def _skip_if_scenarios_unfinished(run: Run) -> None:
-    """benchmarks/scenarios is being finished elsewhere: a failure inside it is not the CLI's."""
-    if run.code != 0 and "benchmarks" in run.output and ("Error" in run.output or "Traceback" in run.output):
-        tail = " | ".join(run.output.strip().splitlines()[-3:])
-        pytest.skip(f"benchmarks.scenarios is not usable yet: {tail}")
-
-
 def test_generate_writes_a_valid_instance(cli: Cli) -> None:
     run = cli["generate"]
-    _skip_if_scenarios_unfinished(run)
     no_traceback(run)
     assert run.code == 0, str(run)
     path = cli.dir / "generated.json"
@@ -406,7 +404,6 @@ def test_generate_writes_a_valid_instance(cli: Cli) -> None:
 
 def test_demo(cli: Cli) -> None:
     run = cli["demo"]
-    _skip_if_scenarios_unfinished(run)
     no_traceback(run)
     assert run.code == 0, str(run)
     out = cli.dir / "demo"
@@ -422,6 +419,28 @@ def test_demo(cli: Cli) -> None:
     assert {r["member"] for r in rows} <= member_ids
     assert {r["position"] for r in rows} <= position_ids
     assert len({(r["member"], r["position"]) for r in rows}) == len(rows)
+
+
+def test_compare_on_the_demo_instance(cli: Cli) -> None:
+    """`offduty compare` on the Chiefs game: one table row per strategy and method, every
+    optimizer row proven optimal, the CSV/Markdown/PNG files and the per-member diff written."""
+    run = cli["compare"]
+    no_traceback(run)
+    assert run.code == 0, str(run)
+    report = cli.dir / "report"
+    with (report / "comparison.csv").open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert {(r["strategy"], r["method"]) for r in rows} == {
+        (s, m) for s in STRATEGY_NAMES for m in ("optimizer", "greedy")}
+    assert len(rows) == 2 * len(STRATEGY_NAMES)
+    assert {r["status"] for r in rows if r["method"] == "optimizer"} == {"optimal"}
+    for name in ("hours_distribution.png", "lorenz.png"):
+        assert (report / name).read_bytes().startswith(b"\x89PNG\r\n\x1a\n"), name
+    assert "| strategy |" in (report / "comparison.md").read_text()
+    with (report / "diff-seniority-hours.csv").open(newline="") as f:
+        assert {"member", "change"} <= set(next(csv.DictReader(f)))
+    for name in STRATEGY_NAMES:
+        assert name in run.stdout
 
 
 def test_fixture_inputs_are_what_they_claim() -> None:
