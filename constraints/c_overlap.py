@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from constraints.base import Rule
-from constraints.intervals import maximal_cliques
+from constraints.intervals import expand_ranges, maximal_cliques
 from models.arrays import hours_to_minutes
 
 if TYPE_CHECKING:
@@ -39,9 +39,7 @@ class Overlap(Rule):
         shift_sorted, clique_sorted = shift_of[order], clique_of[order]
         lo = np.searchsorted(shift_sorted, pairs.shift, side="left")
         hi = np.searchsorted(shift_sorted, pairs.shift, side="right")
-        n = hi - lo
-        pair_idx = np.repeat(np.arange(len(pairs), dtype=np.int64), n)
-        inc = np.repeat(lo, n) + (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n))
+        pair_idx, inc = expand_ranges(lo, hi)
         clique_idx = clique_sorted[inc]
         key = pairs.member[pair_idx] * len(cliques) + clique_idx
         seen: set[tuple[int, ...]] = set()

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from constraints.base import Pairs, Rule
+from constraints.intervals import expand_ranges
 from constraints.workdays import iso_weeks
 from models.arrays import BoolArray, IntArray, hours_to_minutes
 
@@ -19,11 +20,10 @@ if TYPE_CHECKING:
 
 
 def _touched(weeks: IntArray, start: IntArray, end: IntArray) -> tuple[IntArray, IntArray]:
+    """(pair, week) for every week each pair's interval overlaps."""
     first = np.searchsorted(weeks, start, side="right") - 1
     last = np.searchsorted(weeks, end - 1, side="right") - 1
-    n = last - first + 1
-    pair = np.repeat(np.arange(len(start), dtype=np.int64), n)
-    return pair, np.repeat(first, n) + (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n))
+    return expand_ranges(first, last + 1)
 
 
 class WeeklyCap(Rule):

@@ -74,6 +74,14 @@ def pair_overlaps(
     return valid & (member[idx] == pair_member) & (end[idx] > pair_start)
 
 
+def expand_ranges(lo: IntArray, hi: IntArray) -> tuple[IntArray, IntArray]:
+    """For ranges [lo[i], hi[i]): (i, j) for every j in range i, as two flat arrays."""
+    n = hi - lo
+    owner = np.repeat(np.arange(len(lo), dtype=np.int64), n)
+    offsets = np.arange(n.sum(), dtype=np.int64) - np.repeat(np.cumsum(n) - n, n)
+    return owner, np.repeat(lo, n) + offsets
+
+
 def maximal_cliques(start: IntArray, end: IntArray) -> list[list[int]]:
     """Maximal cliques of an interval graph (half-open intervals), by a sweep over endpoints.
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from constraints.intervals import KEY_STRIDE
+from constraints.intervals import KEY_STRIDE, expand_ranges
 from models.arrays import MINUTES_PER_DAY, InstanceArrays, IntArray, to_minutes
 
 
@@ -35,10 +35,7 @@ class Days:
         keys = self.member * KEY_STRIDE + self.start
         first = np.searchsorted(keys, pair_member * KEY_STRIDE + pair_start, side="right") - 1
         last = np.searchsorted(keys, pair_member * KEY_STRIDE + pair_end - 1, side="right") - 1
-        n = last - first + 1
-        pair = np.repeat(np.arange(len(pair_member), dtype=np.int64), n)
-        offsets = np.arange(n.sum(), dtype=np.int64) - np.repeat(np.cumsum(n) - n, n)
-        return pair, np.repeat(first, n) + offsets
+        return expand_ranges(first, last + 1)
 
 
 def horizon(arrays: InstanceArrays) -> tuple[int, int]:
