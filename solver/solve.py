@@ -183,12 +183,14 @@ def solve(instance: Instance, params: SolveParams | None = None, *,
             explanation.append(f"tier {tier.name!r} not run: "
                                + ("stopped by request" if remaining > 0 else "time limit reached"))
             break
-        floor = coverage_lower_bound(builder) if index == 0 else None
-        if floor is not None and hint_valid and hint is not None and _value(tier.terms, hint) == floor:
+        unavoidable = coverage_lower_bound(builder) if index == 0 else None
+        if (unavoidable is not None and hint_valid and hint is not None
+                and _value(tier.terms, hint) == unavoidable):
             # the greedy list leaves unfilled only slots no eligible member exists for: optimal
-            outcome = _TierOutcome(SolveStatus.OPTIMAL, float(floor), float(floor), hint, 0.0)
+            bound = float(unavoidable)
+            outcome = _TierOutcome(SolveStatus.OPTIMAL, bound, bound, hint, 0.0)
             if progress is not None:
-                progress(Progress(tier.name, index, floor, floor, 0.0, time.perf_counter() - started, 1))
+                progress(Progress(tier.name, index, bound, bound, 0.0, time.perf_counter() - started, 1))
         else:
             outcome = _run_tier(builder, tier, index, params, remaining, started, progress, stop)
         solve_s += outcome.solve_s
