@@ -23,6 +23,7 @@ MASS_CANCEL = "mass-cancel"
 def cache_dir(path: str | Path | None = None) -> Path:
     chosen = Path(path) if path else Path(os.environ.get("OFFDUTY_BENCH_CACHE")
                                           or Path(tempfile.gettempdir()) / "offduty-bench")
+    chosen = chosen.resolve()  # the workers run in the repository root
     chosen.mkdir(parents=True, exist_ok=True)
     return chosen
 

@@ -196,11 +196,12 @@ def markdown_tables(rows: list[dict[str, Any]]) -> str:
         for r in group:
             rel = ratio(offduty, r)
             gap = "—" if r["gap"] is None else f"{100 * r['gap']:.2f}%"
+            rel_text = "—" if rel is None else f"{rel:.2f}"
             out.append(
                 f"| {r['peer']} | {_num(r['build_s'], 3)} | {_num(r['solve_s'], 3)} | "
                 f"{_num(r['total_s'], 3)} | {_num(r['first_feasible_s'], 3)} | {r['status']} | "
                 f"{_tiers(r['objective'])} | {_tiers(r['bound'])} | {gap} | "
-                f"{_num(r['filled'])}/{_num(r['required'])} | {_num(r['peak_mb'], 0)} | {'—' if rel is None else f'{rel:.2f}'} |")
+                f"{_num(r['filled'])}/{_num(r['required'])} | {_num(r['peak_mb'], 0)} | {rel_text} |")
         out.append("")
     return "\n".join(out)
 

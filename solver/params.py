@@ -76,5 +76,8 @@ def configure(solver: cp_model.CpSolver, params: SolveParams, time_limit: float)
     p.cp_model_presolve = params.presolve
     p.cp_model_probing_level = DEFAULT_PROBING_LEVEL
     p.add_lp_constraints_lazily = DEFAULT_LAZY_LP_ROWS
+    # The hint is complete and becomes the first solution; walking it again decision by decision
+    # with the LP cost 0.38 s of the Chiefs game's 0.51 s and 44 s on kc-month.
+    p.hint_conflict_limit = 0
     if params.relative_gap > 0:
         p.relative_gap_limit = params.relative_gap

@@ -123,6 +123,16 @@ def coverage_lower_bound(builder: ModelBuilder) -> int:
     return int((a.position_priority * np.maximum(0, a.position_count - eligible)).sum())
 
 
+def _fix_each_position_full(builder: ModelBuilder) -> None:
+    """At the unavoidable bound every position holds min(count, eligible) members. One equality
+    per position says so far more tightly than the one aggregated tier row (kc-week: gap at 60 s
+    1.65 % → 0.87 %)."""
+    count = builder.arrays.position_count
+    for position, idx in builder.groups(builder.pairs.position):
+        filled = min(int(count[position]), len(idx))
+        builder.add_linear(idx, np.ones(len(idx), dtype=np.int64), filled, filled)
+
+
 def changes_terms(builder: ModelBuilder) -> Terms | None:
     """Assignments of the current roster (not locked) that the new roster drops."""
     a = builder.arrays
@@ -170,7 +180,9 @@ def solve(instance: Instance, params: SolveParams | None = None, *,
         from solver.greedy import greedy_values
 
         greedy = greedy_values(builder, strategy)
-        hint, hint_valid = builder.complete(greedy.values), greedy.valid
+        hint = builder.complete(greedy.values)
+        # the greedy list does not plan for staffing floors: a hint that misses one is no proof
+        hint_valid = greedy.valid and (params.allow_understaffed or not shortages_out(builder, hint))
     outcomes: list[_TierOutcome] = []
     values: IntArray | None = None
     solve_s = 0.0
@@ -189,6 +201,7 @@ def solve(instance: Instance, params: SolveParams | None = None, *,
             # the greedy list leaves unfilled only slots no eligible member exists for: optimal
             bound = float(unavoidable)
             outcome = _TierOutcome(SolveStatus.OPTIMAL, bound, bound, hint, 0.0)
+            _fix_each_position_full(builder)
             if progress is not None:
                 progress(Progress(tier.name, index, bound, bound, 0.0, time.perf_counter() - started, 1))
         else:
