@@ -17,7 +17,7 @@ from constraints.base import Pairs
 from constraints.eligibility import Eligibility
 from constraints.intervals import KEY_STRIDE
 from constraints.registry import MODEL_RULES
-from models.arrays import InstanceArrays, IntArray
+from models.arrays import BoolArray, InstanceArrays, IntArray
 
 INT_MAX = cp_model.INT_MAX
 
@@ -118,11 +118,26 @@ class ModelBuilder:
         var.domain[1] = value
 
     def pair_index(self, member: int, position: int) -> int | None:
-        key = member * KEY_STRIDE + position
-        i = int(np.searchsorted(self._pair_keys, key))
-        if i < len(self._pair_keys) and self._pair_keys[i] == key:
-            return i
-        return None
+        i = int(self.pair_indices(np.asarray([member]), np.asarray([position]))[0])
+        return i if i >= 0 else None
+
+    def pair_indices(self, members: IntArray, positions: IntArray) -> IntArray:
+        """The pair index of each (member, position), -1 where the pair is not eligible."""
+        keys = members * KEY_STRIDE + positions
+        if len(self._pair_keys) == 0:
+            return np.full(len(keys), -1, dtype=np.int64)
+        i = np.searchsorted(self._pair_keys, keys)
+        found = self._pair_keys[np.minimum(i, len(self._pair_keys) - 1)] == keys
+        return np.where(found, i, -1)
+
+    def locked_pairs(self) -> BoolArray:
+        """Per pair: is it a locked assignment of the current roster?"""
+        a = self.arrays
+        idx = self.pair_indices(a.assignment_member[a.assignment_locked],
+                                a.assignment_position[a.assignment_locked])
+        out = np.zeros(len(self.pairs), dtype=np.bool_)
+        out[idx[idx >= 0]] = True
+        return out
 
     def reason_code(self, member: int, position: int) -> str:
         return self.eligibility.code(member, position) or "no rule"

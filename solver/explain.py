@@ -71,7 +71,7 @@ def explain_infeasible(builder: ModelBuilder, params: SolveParams) -> list[str]:
         rows_by_event.setdefault(row.event, []).append(row)
     out = []
     for event, rows in rows_by_event.items():
-        best, binding = _most_achievable(a.instance, params, event, rows[0].floor)
+        best, binding = _most_achievable(builder, params, event, rows[0].floor)
         if best is not None and best < rows[0].floor:
             where = f" during {_when(builder, binding.start, binding.end)}" if binding else ""
             out.append(f"{_floor_text(builder, event, rows[0].floor)}; at most {best} can be "
@@ -83,17 +83,10 @@ def explain_infeasible(builder: ModelBuilder, params: SolveParams) -> list[str]:
     return out or ["no roster satisfies every rule (no single cause found)"]
 
 
-def _most_achievable(instance: object, params: SolveParams, event: int,
+def _most_achievable(builder: ModelBuilder, params: SolveParams, event: int,
                      floor: int) -> tuple[int | None, FloorRow | None]:
     """Maximize the event's least staffed instant with every rule but the floors."""
-    from constraints.eligibility import compute_eligibility
-    from models.arrays import InstanceArrays
-    from models.instance import Instance
-
-    assert isinstance(instance, Instance)
-    arrays = InstanceArrays.build(instance)
-    relaxed = ModelBuilder(arrays, compute_eligibility(arrays, params.candidates),
-                           allow_understaffed=True).build()
+    relaxed = ModelBuilder(builder.arrays, builder.eligibility, allow_understaffed=True).build()
     rows = [r for r in relaxed.floor_rows if r.event == event]
     z = relaxed.new_int(0, floor, "least_staffed")
     for row in rows:

@@ -99,7 +99,7 @@ def greedy_values(builder: ModelBuilder, strategy: Strategy) -> GreedySolution:
             week_load[(m, w)] += minutes[i]
 
     flaw = builder.conflicts[0] if builder.conflicts else None
-    for i in np.flatnonzero(_locked_pairs(builder)).tolist():
+    for i in np.flatnonzero(builder.locked_pairs()).tolist():
         if not fits(i) and flaw is None:
             flaw = "the locked assignments break a rule between themselves"
         take(i)
@@ -128,20 +128,9 @@ def _empty_short_tavern_shifts(builder: ModelBuilder, chosen: IntArray) -> bool:
     bound = (a.employer_tavern[a.event_employer] & ~a.event_understaffing_approved)[a.shift_event]
     staffed = np.bincount(pairs.shift, weights=chosen, minlength=a.n_shifts)
     short = bound & (staffed > 0) & (staffed < minimum)
-    locked = _locked_pairs(builder)
+    locked = builder.locked_pairs()
     chosen[short[pairs.shift] & ~locked] = 0
     return not (short[pairs.shift] & locked).any()
-
-
-def _locked_pairs(builder: ModelBuilder) -> np.ndarray:
-    a = builder.arrays
-    out = np.zeros(len(builder.pairs), dtype=np.bool_)
-    for m, p in zip(a.assignment_member[a.assignment_locked].tolist(),
-                    a.assignment_position[a.assignment_locked].tolist(), strict=True):
-        i = builder.pair_index(m, p)
-        if i is not None:
-            out[i] = True
-    return out
 
 
 def solve_greedy(instance: Instance, params: SolveParams | None = None) -> Result:

@@ -139,10 +139,8 @@ def changes_terms(builder: ModelBuilder) -> Terms | None:
     previous = ~a.assignment_locked
     if not previous.any():
         return None
-    idx = [builder.pair_index(m, p) for m, p in
-           zip(a.assignment_member[previous].tolist(), a.assignment_position[previous].tolist(),
-               strict=True)]
-    kept = np.asarray([i for i in idx if i is not None], dtype=np.int64)
+    idx = builder.pair_indices(a.assignment_member[previous], a.assignment_position[previous])
+    kept = idx[idx >= 0]
     return Terms(kept, -np.ones(len(kept), dtype=np.int64), int(previous.sum()))
 
 
