@@ -1,5 +1,5 @@
-"""`python -m benchmarks run ...`: see benchmarks.runner."""
+"""`python -m offduty.benchmarks run ...`: see benchmarks.runner."""
 
-from benchmarks.runner import main
+from offduty.benchmarks.runner import main
 
 raise SystemExit(main())

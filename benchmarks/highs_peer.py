@@ -1,6 +1,6 @@
 """The `highs` peer: offduty's MILP (exported by `benchmarks.worker export`) solved with HiGHS.
 
-    python -m benchmarks.highs_peer --npz model.npz --time-limit 60 --out result.json
+    python -m offduty.benchmarks.highs_peer --npz model.npz --time-limit 60 --out result.json
 
 Runs in its own process, without OR-Tools (which bundles its own HiGHS: importing both fails).
 Tiers as in `solver.solve`: solve tier 1, add the row ``tier objective <= best``, start the next
@@ -22,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.common import Watchdog, cpu_s, peak_mb, relative_gap, worst_gap, write_result
-from benchmarks.milp import MilpArrays
+from offduty.benchmarks.common import Watchdog, cpu_s, peak_mb, relative_gap, worst_gap, write_result
+from offduty.benchmarks.milp import MilpArrays
 
 #: HiGHS options of the peer, on top of output_flag/mip_rel_gap/time_limit (see the docstring).
 DEFAULT_OPTIONS: dict[str, Any] = {"mip_heuristic_run_feasibility_jump": False}
@@ -179,7 +179,7 @@ def _option(text: str) -> tuple[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.highs_peer", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m offduty.benchmarks.highs_peer", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--npz", required=True, help="the model exported by `benchmarks.worker export`")
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds, build and all tiers")

@@ -38,7 +38,7 @@ def source_key(*extra: Path) -> str:
 
 
 def scenario_names() -> list[str]:
-    from benchmarks.scenarios import SCENARIOS
+    from offduty.benchmarks.scenarios import SCENARIOS
 
     return [*SCENARIOS, MASS_CANCEL]
 
@@ -61,10 +61,10 @@ def cached(name: str, seed: int, make: Callable[[], dict[str, Any]], key: str,
 def instance_path(name: str, seed: int = 1, directory: str | Path | None = None) -> Path:
     """The instance file of scenario `name` for `seed`, generated on first use."""
     if name == MASS_CANCEL:
-        from benchmarks import mass_cancel
+        from offduty.benchmarks import mass_cancel
 
         return mass_cancel.instance_path(seed, directory)
-    from benchmarks.scenarios import SCENARIOS, generate
+    from offduty.benchmarks.scenarios import SCENARIOS, generate
 
     if name not in SCENARIOS:
         known = ", ".join(scenario_names())

@@ -11,7 +11,7 @@ The instance is the `chiefs-game` instance of the same seed plus
 Solving the roster takes a second or two, so the instance is cached on disk keyed by seed (and
 by the generator sources): `instance_path(seed)`.
 
-    python -m benchmarks.mass_cancel --seed 1 --out mass-cancel.json
+    python -m offduty.benchmarks.mass_cancel --seed 1 --out mass-cancel.json
 """
 
 from __future__ import annotations
@@ -43,9 +43,9 @@ _REASON_P = np.array([0.45, 0.2, 0.1, 0.15, 0.1])
 def published_roster(base: dict[str, Any], strategy: str = "seniority",
                      time_limit: float = 60.0) -> list[tuple[str, str]]:
     """(member, position) of offduty's solution of `base` (imports the engine)."""
-    from models.validation import parse_instance
-    from solver.params import SolveParams
-    from solver.solve import solve
+    from offduty.models.validation import parse_instance
+    from offduty.solver.params import SolveParams
+    from offduty.solver.solve import solve
 
     result = solve(parse_instance(base), SolveParams(strategy=strategy, time_limit=time_limit))
     if not result.has_solution:
@@ -91,7 +91,7 @@ def with_cancellations(base: dict[str, Any], roster: list[tuple[str, str]], seed
 
 def generate(seed: int = 1, *, strategy: str = "seniority", time_limit: float = 60.0) -> dict[str, Any]:
     """The mass-cancel instance for `seed` (solves the chiefs-game roster: not cached)."""
-    from benchmarks.scenarios import generate as generate_scenario
+    from offduty.benchmarks.scenarios import generate as generate_scenario
 
     base = generate_scenario(BASE, seed)
     return with_cancellations(base, published_roster(base, strategy, time_limit), seed)
@@ -99,13 +99,13 @@ def generate(seed: int = 1, *, strategy: str = "seniority", time_limit: float = 
 
 def instance_path(seed: int = 1, directory: str | Path | None = None) -> Path:
     """The cached instance file for `seed`, generated on first use."""
-    from benchmarks.instances import cached, source_key
+    from offduty.benchmarks.instances import cached, source_key
 
     return cached(NAME, seed, lambda: generate(seed), source_key(Path(__file__)), directory)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.mass_cancel", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m offduty.benchmarks.mass_cancel", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", help="write the instance here (default: print the cache path)")

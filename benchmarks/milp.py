@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 if TYPE_CHECKING:
-    from models.instance import Instance
+    from offduty.models.instance import Instance
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -162,12 +162,12 @@ def export_model(instance: Instance, strategy: str, *, scenario: str = "",
 
     from ortools.sat import cp_model_pb2
 
-    from constraints.eligibility import compute_eligibility
-    from distribution.registry import get_strategy
-    from models.arrays import InstanceArrays
-    from solver.builder import ModelBuilder
-    from solver.params import SolveParams
-    from solver.solve import changes_terms, coverage_terms
+    from offduty.constraints.eligibility import compute_eligibility
+    from offduty.distribution.registry import get_strategy
+    from offduty.models.arrays import InstanceArrays
+    from offduty.solver.builder import ModelBuilder
+    from offduty.solver.params import SolveParams
+    from offduty.solver.solve import changes_terms, coverage_terms
 
     params = SolveParams(strategy=strategy)
     started = time.perf_counter()
@@ -189,7 +189,7 @@ def export_model(instance: Instance, strategy: str, *, scenario: str = "",
         proto.ParseFromString(path.read_bytes())
     hint: FloatArray | None = None
     if greedy_hint:
-        from solver.greedy import greedy_values
+        from offduty.solver.greedy import greedy_values
 
         greedy = greedy_values(builder, strat)
         if greedy.valid:  # as solve() does: the greedy roster completed with the derived variables

@@ -1,6 +1,6 @@
 """The benchmark runner: every peer on the same instance, each run in a fresh process.
 
-    python -m benchmarks run [--scenarios a,b] [--peers offduty,cpsat-default,greedy,highs]
+    python -m offduty.benchmarks run [--scenarios a,b] [--peers offduty,cpsat-default,greedy,highs]
                              [--strategies seniority] [--repeat N] [--time-limit S]
                              [--out bench.json] [--quick]
 
@@ -34,7 +34,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import PEERS, ROW_KEYS
+from offduty.benchmarks.common import PEERS, ROW_KEYS
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SCENARIOS = ("chiefs-game", "royals-homestand", "kc-week", "kc-month", "mass-cancel")
@@ -73,17 +73,17 @@ def run_peer(peer: str, scenario: str, instance: Path, strategy: str, time_limit
     timeout = time_limit + GRACE_S
     common = ["--instance", str(instance), "--scenario", scenario, "--strategy", strategy]
     if peer != "highs":
-        result = _child(["benchmarks.worker", peer, *common, "--time-limit", str(time_limit)],
+        result = _child(["offduty.benchmarks.worker", peer, *common, "--time-limit", str(time_limit)],
                         timeout, work, tag)
     else:
         npz = work / f"{tag}.npz"
-        export = _child(["benchmarks.worker", "export", *common, "--npz", str(npz)], timeout, work,
+        export = _child(["offduty.benchmarks.worker", "export", *common, "--npz", str(npz)], timeout, work,
                         f"{tag}-export")
         if "error" in export:
             result = {"error": "export: " + export["error"]}
         else:
-            result = _child(["benchmarks.highs_peer", "--npz", str(npz), "--time-limit", str(time_limit)],
-                            timeout, work, tag)
+            result = _child(["offduty.benchmarks.highs_peer", "--npz", str(npz),
+                             "--time-limit", str(time_limit)], timeout, work, tag)
             result.setdefault("extra", {})["export_peak_mb"] = export.get("peak_mb")
         npz.unlink(missing_ok=True)
     result.update({"scenario": scenario, "peer": peer, "strategy": strategy})
@@ -251,7 +251,7 @@ def _csv(text: str | None) -> list[str] | None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m offduty.benchmarks", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the peers on the scenarios and print the tables")
@@ -298,14 +298,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.repeat < 1:
         print("--repeat must be at least 1", file=sys.stderr)
         return 2
-    from distribution.registry import STRATEGIES
+    from offduty.distribution.registry import STRATEGIES
 
     bad = [s for s in strategies if s not in STRATEGIES]
     if bad:
         print(f"unknown strategy(ies) {', '.join(bad)}; known: {', '.join(sorted(STRATEGIES))}",
               file=sys.stderr)
         return 2
-    from benchmarks.instances import instance_path, scenario_names
+    from offduty.benchmarks.instances import instance_path, scenario_names
 
     bad = [s for s in scenarios if s not in scenario_names()]
     if bad:

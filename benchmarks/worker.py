@@ -1,9 +1,10 @@
 """One peer run in a fresh process: the runner starts one per (scenario, peer, strategy, repeat).
 
-    python -m benchmarks.worker offduty --instance game.json --strategy seniority --time-limit 60 --out r.json
-    python -m benchmarks.worker cpsat-default ...      # SolveParams(ortools_defaults=True, workers=2)
-    python -m benchmarks.worker greedy ...             # solver.greedy.solve_greedy
-    python -m benchmarks.worker export --instance game.json --npz model.npz   # for the highs peer
+    python -m offduty.benchmarks.worker offduty --instance game.json --strategy seniority \
+        --time-limit 60 --out r.json
+    python -m offduty.benchmarks.worker cpsat-default ...      # SolveParams(ortools_defaults=True, workers=2)
+    python -m offduty.benchmarks.worker greedy ...             # solver.greedy.solve_greedy
+    python -m offduty.benchmarks.worker export --instance game.json --npz model.npz   # for the highs peer
 
 Parsing the instance file is not timed (every peer gets the parsed instance); the times are the
 engine's own `Result.timings`. The process reports its own peak RSS, so imports and memory of one
@@ -18,9 +19,9 @@ import importlib
 import time
 from typing import Any
 
-from benchmarks.common import Watchdog, cpu_s, peak_mb, write_result
-from models import load_instance_file
-from models.instance import Instance
+from offduty.benchmarks.common import Watchdog, cpu_s, peak_mb, write_result
+from offduty.models import load_instance_file
+from offduty.models.instance import Instance
 
 PEER_NAMES = ("offduty", "cpsat-default", "greedy")
 
@@ -31,8 +32,8 @@ def required_slots(instance: Instance) -> int:
 
 def run_offduty(instance: Instance, peer: str, strategy: str, time_limit: float,
                 out: str | None = None) -> dict[str, Any]:
-    from solver.params import Progress, SolveParams
-    from solver.solve import solve
+    from offduty.solver.params import Progress, SolveParams
+    from offduty.solver.solve import solve
 
     if peer == "offduty":
         params = SolveParams(strategy=strategy, time_limit=time_limit)
@@ -67,8 +68,8 @@ def run_offduty(instance: Instance, peer: str, strategy: str, time_limit: float,
 
 
 def run_greedy(instance: Instance, strategy: str) -> dict[str, Any]:
-    from solver.greedy import solve_greedy
-    from solver.params import SolveParams
+    from offduty.solver.greedy import solve_greedy
+    from offduty.solver.params import SolveParams
 
     result = solve_greedy(instance, SolveParams(strategy=strategy))
     feasible = result.status.has_solution
@@ -100,7 +101,7 @@ def _row(result: Any, peer: str, strategy: str, first: float | None,
 
 
 def run_export(instance: Instance, strategy: str, npz: str, scenario: str) -> dict[str, Any]:
-    from benchmarks.milp import export_model
+    from offduty.benchmarks.milp import export_model
 
     t = time.perf_counter()
     model = export_model(instance, strategy, scenario=scenario)
@@ -112,7 +113,7 @@ def run_export(instance: Instance, strategy: str, npz: str, scenario: str) -> di
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.worker", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m offduty.benchmarks.worker", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("peer", choices=[*PEER_NAMES, "export"])
     parser.add_argument("--instance", required=True, help="instance JSON (DESIGN.md format)")
@@ -126,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     t = time.perf_counter()
     instance = load_instance_file(args.instance)
     parse_s = time.perf_counter() - t
-    for module in ("solver.solve", "solver.greedy"):  # import outside the CPU measurement
+    for module in ("offduty.solver.solve", "offduty.solver.greedy"):  # import outside the CPU measurement
         importlib.import_module(module)
     cpu_before = cpu_s()
     if args.peer == "export":

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from models.arrays import BoolArray, InstanceArrays, IntArray
-from models.solution import Candidates
+from offduty.models.arrays import BoolArray, InstanceArrays, IntArray
+from offduty.models.solution import Candidates
 
 if TYPE_CHECKING:
-    from solver.builder import ModelBuilder
+    from offduty.solver.builder import ModelBuilder
 
 
 @dataclass(frozen=True, eq=False)

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from constraints.base import Rule
-from constraints.intervals import expand_ranges, maximal_cliques
-from models.arrays import hours_to_minutes
+from offduty.constraints.base import Rule
+from offduty.constraints.intervals import expand_ranges, maximal_cliques
+from offduty.models.arrays import hours_to_minutes
 
 if TYPE_CHECKING:
-    from solver.builder import ModelBuilder
+    from offduty.solver.builder import ModelBuilder
 
 
 class Overlap(Rule):

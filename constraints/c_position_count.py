@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from constraints.base import Rule
+from offduty.constraints.base import Rule
 
 if TYPE_CHECKING:
-    from solver.builder import ModelBuilder
+    from offduty.solver.builder import ModelBuilder
 
 
 class PositionCount(Rule):

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from constraints.base import Pairs, Rule
-from constraints.intervals import KEY_STRIDE
-from models.arrays import BoolArray, hours_to_minutes
+from offduty.constraints.base import Pairs, Rule
+from offduty.constraints.intervals import KEY_STRIDE
+from offduty.models.arrays import BoolArray, hours_to_minutes
 
 
 class Rest(Rule):

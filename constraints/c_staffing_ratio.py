@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from constraints.base import Rule
-from models.arrays import InstanceArrays, IntArray
+from offduty.constraints.base import Rule
+from offduty.models.arrays import InstanceArrays, IntArray
 
 if TYPE_CHECKING:
-    from solver.builder import FloorRow, ModelBuilder
+    from offduty.solver.builder import FloorRow, ModelBuilder
 
 
 def floor_segments(a: InstanceArrays, event: int) -> list[tuple[int, int, IntArray]]:
@@ -42,7 +42,7 @@ class StaffingRatio(Rule):
     section = "§IV.A.13"
 
     def add(self, builder: ModelBuilder) -> None:
-        from solver.builder import FloorRow
+        from offduty.solver.builder import FloorRow
 
         a, pairs = builder.arrays, builder.pairs
         pairs_by_shift = {int(k): idx for k, idx in builder.groups(pairs.shift)}

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from constraints.base import Pairs, Rule
-from models.arrays import BoolArray, IntArray
+from offduty.constraints.base import Pairs, Rule
+from offduty.models.arrays import BoolArray, IntArray
 
 if TYPE_CHECKING:
-    from solver.builder import ModelBuilder
+    from offduty.solver.builder import ModelBuilder
 
 
 def _bound_shifts(pairs: Pairs) -> BoolArray:

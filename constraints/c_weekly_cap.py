@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from constraints.base import Pairs, Rule
-from constraints.intervals import expand_ranges
-from constraints.workdays import iso_weeks
-from models.arrays import BoolArray, IntArray, hours_to_minutes
+from offduty.constraints.base import Pairs, Rule
+from offduty.constraints.intervals import expand_ranges
+from offduty.constraints.workdays import iso_weeks
+from offduty.models.arrays import BoolArray, IntArray, hours_to_minutes
 
 if TYPE_CHECKING:
-    from solver.builder import ModelBuilder
+    from offduty.solver.builder import ModelBuilder
 
 
 def _touched(weeks: IntArray, start: IntArray, end: IntArray) -> tuple[IntArray, IntArray]:

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from constraints.base import Pairs, Rule
-from constraints.workdays import work_days
-from models.arrays import BoolArray, hours_to_minutes
+from offduty.constraints.base import Pairs, Rule
+from offduty.constraints.workdays import work_days
+from offduty.models.arrays import BoolArray, hours_to_minutes
 
 if TYPE_CHECKING:
-    from solver.builder import ModelBuilder
+    from offduty.solver.builder import ModelBuilder
 
 
 class WorkDayCap(Rule):

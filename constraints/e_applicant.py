@@ -7,9 +7,9 @@ assignments are entered by the Secondary Employment Coordinator. Active only wit
 
 import numpy as np
 
-from constraints.base import EligibilityContext, Rule
-from models.arrays import BoolArray
-from models.solution import Candidates
+from offduty.constraints.base import EligibilityContext, Rule
+from offduty.models.arrays import BoolArray
+from offduty.models.solution import Candidates
 
 
 class Applicant(Rule):

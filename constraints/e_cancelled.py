@@ -6,8 +6,8 @@ position; a re-solve refills it with someone else.
 
 import numpy as np
 
-from constraints.base import EligibilityContext, Rule
-from models.arrays import BoolArray
+from offduty.constraints.base import EligibilityContext, Rule
+from offduty.models.arrays import BoolArray
 
 
 class Cancelled(Rule):

@@ -6,8 +6,8 @@ or certifications").
 
 import numpy as np
 
-from constraints.base import EligibilityContext, Rule
-from models.arrays import BoolArray
+from offduty.constraints.base import EligibilityContext, Rule
+from offduty.models.arrays import BoolArray
 
 
 class Certification(Rule):

@@ -3,8 +3,8 @@
 E-CITY-LIMITS, §IV.A.11.
 """
 
-from constraints.base import EligibilityContext, Rule
-from models.arrays import BoolArray
+from offduty.constraints.base import EligibilityContext, Rule
+from offduty.models.arrays import BoolArray
 
 
 class CityLimits(Rule):

@@ -3,8 +3,8 @@
 E-CLOSEOUT, §III.H: no application for a pool assignment until previous ones are closed.
 """
 
-from constraints.base import EligibilityContext, Rule
-from models.arrays import BoolArray
+from offduty.constraints.base import EligibilityContext, Rule
+from offduty.models.arrays import BoolArray
 
 
 class Closeout(Rule):

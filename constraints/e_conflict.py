@@ -5,8 +5,8 @@ E-CONFLICT, §III.N.3 (e.g. an immediate relative owns the business).
 
 import numpy as np
 
-from constraints.base import EligibilityContext, Rule
-from models.arrays import BoolArray
+from offduty.constraints.base import EligibilityContext, Rule
+from offduty.models.arrays import BoolArray
 
 
 class Conflict(Rule):

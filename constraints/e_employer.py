@@ -5,8 +5,8 @@ nudity, marijuana and private security companies bar every member; every employe
 Secondary Employment Section's approval first.
 """
 
-from constraints.base import EligibilityContext, Rule
-from models.arrays import BoolArray
+from offduty.constraints.base import EligibilityContext, Rule
+from offduty.models.arrays import BoolArray
 
 
 class EmployerRule(Rule):

@@ -3,9 +3,9 @@
 E-ENTRANT, §IV.C.6.
 """
 
-from constraints.base import EligibilityContext, Rule
-from models.arrays import BoolArray
-from models.instance import MemberStatus
+from offduty.constraints.base import EligibilityContext, Rule
+from offduty.models.arrays import BoolArray
+from offduty.models.instance import MemberStatus
 
 
 class Entrant(Rule):

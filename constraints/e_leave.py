@@ -7,10 +7,10 @@ barred only during duty hours, which E-ON-DUTY handles).
 
 import numpy as np
 
-from constraints.base import EligibilityContext, Rule
-from constraints.intervals import merge, overlap_matrix
-from models.arrays import BoolArray
-from models.instance import LeaveKind
+from offduty.constraints.base import EligibilityContext, Rule
+from offduty.constraints.intervals import merge, overlap_matrix
+from offduty.models.arrays import BoolArray
+from offduty.models.instance import LeaveKind
 
 
 class LeaveRule(Rule):

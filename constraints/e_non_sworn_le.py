@@ -4,9 +4,9 @@ E-NON-SWORN-LE, §IV.C.4: unless the member is a reserve officer (kind `reserve`
 concern) or holds a private officer license.
 """
 
-from constraints.base import EligibilityContext, Rule
-from models.arrays import BoolArray
-from models.instance import MemberKind
+from offduty.constraints.base import EligibilityContext, Rule
+from offduty.models.arrays import BoolArray
+from offduty.models.instance import MemberKind
 
 
 class NonSwornLawEnforcement(Rule):

@@ -4,9 +4,9 @@ E-ON-DUTY, §III.N.1 (no other employer while on duty) and §V.B (FMLA for a fam
 allows secondary employment, except during designated duty hours).
 """
 
-from constraints.base import EligibilityContext, Rule
-from constraints.intervals import overlap_matrix
-from models.arrays import BoolArray
+from offduty.constraints.base import EligibilityContext, Rule
+from offduty.constraints.intervals import overlap_matrix
+from offduty.models.arrays import BoolArray
 
 
 class OnDuty(Rule):

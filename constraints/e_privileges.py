@@ -3,9 +3,9 @@
 E-PRIVILEGES, §III.S.
 """
 
-from constraints.base import EligibilityContext, Rule
-from models.arrays import BoolArray
-from models.instance import Privileges
+from offduty.constraints.base import EligibilityContext, Rule
+from offduty.models.arrays import BoolArray
+from offduty.models.instance import Privileges
 
 
 class PrivilegesRule(Rule):

@@ -4,9 +4,9 @@ E-PROBATION, §IV.A.6: probationary officers are forbidden any law-enforcement-r
 employment or any that involves wearing the uniform.
 """
 
-from constraints.base import EligibilityContext, Rule
-from models.arrays import BoolArray
-from models.instance import MemberStatus
+from offduty.constraints.base import EligibilityContext, Rule
+from offduty.models.arrays import BoolArray
+from offduty.models.instance import MemberStatus
 
 
 class Probation(Rule):

@@ -4,8 +4,8 @@ E-RANK, §IV.A.8. `civilian` counts as `officer`: who may do law-enforcement wor
 E-NON-SWORN-LE's business.
 """
 
-from constraints.base import EligibilityContext, Rule
-from models.arrays import BoolArray
+from offduty.constraints.base import EligibilityContext, Rule
+from offduty.models.arrays import BoolArray
 
 
 class RankRule(Rule):

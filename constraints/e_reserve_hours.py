@@ -3,9 +3,9 @@
 E-RESERVE-HOURS, §IV.B.2: missing the quarterly hours revokes it automatically.
 """
 
-from constraints.base import EligibilityContext, Rule
-from models.arrays import BoolArray
-from models.instance import MemberKind
+from offduty.constraints.base import EligibilityContext, Rule
+from offduty.models.arrays import BoolArray
+from offduty.models.instance import MemberKind
 
 
 class ReserveHours(Rule):

@@ -6,10 +6,10 @@ tour overlapping the leave (the member's designated 10-41 time), else the leave'
 
 import numpy as np
 
-from constraints.base import EligibilityContext, Rule
-from constraints.intervals import merge, overlap_matrix
-from models.arrays import MINUTES_PER_DAY, BoolArray
-from models.instance import LeaveKind
+from offduty.constraints.base import EligibilityContext, Rule
+from offduty.constraints.intervals import merge, overlap_matrix
+from offduty.models.arrays import MINUTES_PER_DAY, BoolArray
+from offduty.models.instance import LeaveKind
 
 
 class Sick24h(Rule):

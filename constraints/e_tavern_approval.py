@@ -4,8 +4,8 @@ E-TAVERN-APPROVAL, §IV.A.2. An employer is a tavern or nightclub when it has `t
 (the designation of §II.G is made per establishment).
 """
 
-from constraints.base import EligibilityContext, Rule
-from models.arrays import BoolArray
+from offduty.constraints.base import EligibilityContext, Rule
+from offduty.models.arrays import BoolArray
 
 
 class TavernApproval(Rule):

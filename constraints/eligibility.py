@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from constraints.base import EligibilityContext, Pairs
-from constraints.registry import ELIGIBILITY_RULES, MODEL_RULES, REASON_CODES, RULES
-from models.arrays import InstanceArrays
-from models.solution import Candidates
+from offduty.constraints.base import EligibilityContext, Pairs
+from offduty.constraints.registry import ELIGIBILITY_RULES, MODEL_RULES, REASON_CODES, RULES
+from offduty.models.arrays import InstanceArrays
+from offduty.models.solution import Candidates
 
 
 @dataclass(frozen=True, eq=False)

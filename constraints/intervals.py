@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.arrays import BoolArray, IntArray
+from offduty.models.arrays import BoolArray, IntArray
 
 #: Larger than any minute count of this era (~3e7), so keys of different members never mix.
 KEY_STRIDE = np.int64(1) << np.int64(36)

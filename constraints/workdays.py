@@ -16,8 +16,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from constraints.intervals import KEY_STRIDE, expand_ranges
-from models.arrays import MINUTES_PER_DAY, InstanceArrays, IntArray, to_minutes
+from offduty.constraints.intervals import KEY_STRIDE, expand_ranges
+from offduty.models.arrays import MINUTES_PER_DAY, InstanceArrays, IntArray, to_minutes
 
 
 @dataclass(frozen=True, eq=False)

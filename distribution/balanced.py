@@ -33,15 +33,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from constraints.base import Pairs
-from distribution.base import Strategy, Terms, dense_rank
-from distribution.first_come import first_come_ranks
-from distribution.hours import add_segments, segments, ytd_minutes
-from models.arrays import FloatArray, InstanceArrays, IntArray
-from models.instance import BalancedWeights
+from offduty.constraints.base import Pairs
+from offduty.distribution.base import Strategy, Terms, dense_rank
+from offduty.distribution.first_come import first_come_ranks
+from offduty.distribution.hours import add_segments, segments, ytd_minutes
+from offduty.models.arrays import FloatArray, InstanceArrays, IntArray
+from offduty.models.instance import BalancedWeights
 
 if TYPE_CHECKING:
-    from solver.builder import ModelBuilder
+    from offduty.solver.builder import ModelBuilder
 
 SCALE = 100_000
 

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from models.arrays import InstanceArrays, IntArray
+from offduty.models.arrays import InstanceArrays, IntArray
 
 if TYPE_CHECKING:
-    from solver.builder import ModelBuilder
+    from offduty.solver.builder import ModelBuilder
 
 
 @dataclass(frozen=True, eq=False)

@@ -27,14 +27,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from constraints.eligibility import compute_eligibility
-from distribution.metrics import gini
-from distribution.registry import STRATEGIES
-from models.arrays import InstanceArrays
-from models.instance import Instance
-from models.solution import Candidates
-from solver.params import SolveParams
-from solver.result import Result
+from offduty.constraints.eligibility import compute_eligibility
+from offduty.distribution.metrics import gini
+from offduty.distribution.registry import STRATEGIES
+from offduty.models.arrays import InstanceArrays
+from offduty.models.instance import Instance
+from offduty.models.solution import Candidates
+from offduty.solver.params import SolveParams
+from offduty.solver.result import Result
 
 METHODS = ("optimizer", "greedy")
 #: Columns of `ComparisonReport.table`, in order.
@@ -67,8 +67,8 @@ class ComparisonReport:
 
 def _run(instance: Instance, params: SolveParams) -> tuple[Result, Result]:
     """One strategy: the optimizer, then the greedy list (a process-pool task)."""
-    from solver.greedy import solve_greedy
-    from solver.solve import solve
+    from offduty.solver.greedy import solve_greedy
+    from offduty.solver.solve import solve
 
     return solve(instance, params), solve_greedy(instance, params)
 

@@ -23,11 +23,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from distribution.base import Strategy, Terms
-from models.arrays import InstanceArrays, IntArray
+from offduty.distribution.base import Strategy, Terms
+from offduty.models.arrays import InstanceArrays, IntArray
 
 if TYPE_CHECKING:
-    from solver.builder import ModelBuilder
+    from offduty.solver.builder import ModelBuilder
 
 
 @dataclass(frozen=True, eq=False)

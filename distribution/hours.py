@@ -52,7 +52,7 @@ had 76 / 10 / 39 transfer violations, the penalty's optimum none (checked by
 `distribution.properties.transfer_violations`). Inside `solver.solve` (greedy hint completed
 through `builder.derive`) the hours tier proves optimality in 2.3-4 s on these seeds, against
 0.5-0.8 s for seniority. The piecewise-linear penalty is therefore the default and the only
-formulation behind `terms()`; `python -m distribution.hours_leximax [--limit=S] 1 2 3` repeats
+formulation behind `terms()`; `python -m offduty.distribution.hours_leximax [--limit=S] 1 2 3` repeats
 the measurement.
 """
 
@@ -64,12 +64,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from constraints.base import Pairs
-from distribution.base import Strategy, Terms, dense_rank
-from models.arrays import MINUTES_PER_HOUR, InstanceArrays, IntArray
+from offduty.constraints.base import Pairs
+from offduty.distribution.base import Strategy, Terms, dense_rank
+from offduty.models.arrays import MINUTES_PER_HOUR, InstanceArrays, IntArray
 
 if TYPE_CHECKING:
-    from solver.builder import ModelBuilder
+    from offduty.solver.builder import ModelBuilder
 
 #: Most breakpoints per member before they are thinned (see the module docstring).
 MAX_BREAKPOINTS = 96

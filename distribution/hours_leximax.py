@@ -20,7 +20,7 @@ This module exists to measure the alternative against the piecewise-linear penal
 `distribution.hours` (the default; the numbers are in its docstring). It is not a Strategy: its
 tiers depend on earlier solves, which `Terms` cannot express. Run the measurement with
 
-    python -m distribution.hours_leximax [--limit=SECONDS] [seed ...]
+    python -m offduty.distribution.hours_leximax [--limit=SECONDS] [seed ...]
 """
 
 from __future__ import annotations
@@ -33,12 +33,12 @@ from typing import Any
 import numpy as np
 from ortools.sat.python import cp_model
 
-from constraints.eligibility import compute_eligibility
-from distribution.hours import Hours, Segments, add_segments, segments, ytd_minutes
-from models.arrays import InstanceArrays, IntArray
-from models.instance import Instance
-from solver.builder import ModelBuilder
-from solver.params import SolveParams, configure
+from offduty.constraints.eligibility import compute_eligibility
+from offduty.distribution.hours import Hours, Segments, add_segments, segments, ytd_minutes
+from offduty.models.arrays import InstanceArrays, IntArray
+from offduty.models.instance import Instance
+from offduty.solver.builder import ModelBuilder
+from offduty.solver.params import SolveParams, configure
 
 
 @dataclass
@@ -86,7 +86,7 @@ def _solve(builder: ModelBuilder, params: SolveParams, time_limit: float, hint: 
 def solve_coverage(builder: ModelBuilder, params: SolveParams, hint: IntArray | None,
                    time_limit: float) -> tuple[IntArray | None, SolveRecord]:
     """Tier 1 as `solver.solve` runs it; fixes it in the model. Returns the solution values."""
-    from solver.solve import coverage_terms
+    from offduty.solver.solve import coverage_terms
 
     terms = coverage_terms(builder)
     builder.set_objective(terms.variables, terms.coeffs, terms.offset)
@@ -232,7 +232,7 @@ def _pairs_of(builder: ModelBuilder, values: IntArray) -> list[tuple[str, str]]:
 
 
 def _fresh(instance: Instance, params: SolveParams) -> tuple[ModelBuilder, IntArray | None]:
-    from solver.greedy import greedy_values
+    from offduty.solver.greedy import greedy_values
 
     arrays = InstanceArrays.build(instance)
     builder = ModelBuilder(arrays, compute_eligibility(arrays, params.candidates),
@@ -281,10 +281,10 @@ def _fill_segments(builder: ModelBuilder, seg: Segments, variables: IntArray, va
 
 
 def main(argv: list[str]) -> None:
-    from benchmarks.scenarios.chiefs_game import generate
-    from distribution.properties import transfer_violations
-    from models import parse_instance
-    from solver.verify import verify
+    from offduty.benchmarks.scenarios.chiefs_game import generate
+    from offduty.distribution.properties import transfer_violations
+    from offduty.models import parse_instance
+    from offduty.solver.verify import verify
 
     limit = 600.0
     if argv and argv[0].startswith("--limit="):

@@ -26,12 +26,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from constraints.eligibility import Eligibility
-from constraints.intervals import merge, pair_overlaps
-from constraints.workdays import iso_weeks, work_days
-from distribution.first_come import first_come_ranks
-from distribution.hours import ytd_minutes
-from models.arrays import MINUTES_PER_HOUR, BoolArray, FloatArray, InstanceArrays, IntArray, hours_to_minutes
+from offduty.constraints.eligibility import Eligibility
+from offduty.constraints.intervals import merge, pair_overlaps
+from offduty.constraints.workdays import iso_weeks, work_days
+from offduty.distribution.first_come import first_come_ranks
+from offduty.distribution.hours import ytd_minutes
+from offduty.models.arrays import (
+    MINUTES_PER_HOUR,
+    BoolArray,
+    FloatArray,
+    InstanceArrays,
+    IntArray,
+    hours_to_minutes,
+)
 
 NO_APPLICATION = np.iinfo(np.int64).max
 

@@ -32,14 +32,14 @@ from typing import Any
 
 import numpy as np
 
-from constraints.eligibility import compute_eligibility
-from constraints.intervals import merge, overlap_matrix
-from distribution.hours import ytd_minutes
-from distribution.metrics import better_matrices, locked_assignments
-from models.arrays import MINUTES_PER_HOUR, InstanceArrays, IntArray
-from models.instance import Instance
-from models.solution import Candidates
-from solver.verify import Violation, verify
+from offduty.constraints.eligibility import compute_eligibility
+from offduty.constraints.intervals import merge, overlap_matrix
+from offduty.distribution.hours import ytd_minutes
+from offduty.distribution.metrics import better_matrices, locked_assignments
+from offduty.models.arrays import MINUTES_PER_HOUR, InstanceArrays, IntArray
+from offduty.models.instance import Instance
+from offduty.models.solution import Candidates
+from offduty.solver.verify import Violation, verify
 
 RANKED = ("seniority", "first_come", "rotation")
 #: Rules a replacement on the same position cannot change (counts per position, shift, event).

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from distribution.balanced import Balanced
-from distribution.base import Strategy
-from distribution.first_come import FirstCome
-from distribution.hours import Hours
-from distribution.rotation import Rotation
-from distribution.seniority import Seniority
+from offduty.distribution.balanced import Balanced
+from offduty.distribution.base import Strategy
+from offduty.distribution.first_come import FirstCome
+from offduty.distribution.hours import Hours
+from offduty.distribution.rotation import Rotation
+from offduty.distribution.seniority import Seniority
 
 STRATEGIES: dict[str, type[Strategy]] = {
     s.name: s for s in (Seniority, FirstCome, Hours, Rotation, Balanced)

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from distribution.base import Strategy, Terms, dense_rank
-from models.arrays import InstanceArrays, IntArray
+from offduty.distribution.base import Strategy, Terms, dense_rank
+from offduty.models.arrays import InstanceArrays, IntArray
 
 if TYPE_CHECKING:
-    from solver.builder import ModelBuilder
+    from offduty.solver.builder import ModelBuilder
 
 
 def seniority_rank(arrays: InstanceArrays) -> IntArray:

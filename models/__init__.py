@@ -1,8 +1,8 @@
 """The offduty domain: instance and solution formats, validation, integer-minute arrays."""
 
-from models.arrays import InstanceArrays
-from models.errors import InvalidInstance, Problem, ProblemKind
-from models.instance import (
+from offduty.models.arrays import InstanceArrays
+from offduty.models.errors import InvalidInstance, Problem, ProblemKind
+from offduty.models.instance import (
     Application,
     Assignment,
     Cancellation,
@@ -16,8 +16,8 @@ from models.instance import (
     Shift,
     Tour,
 )
-from models.solution import Candidates, Solution, SolveStatus
-from models.validation import load_instance_file, parse_instance
+from offduty.models.solution import Candidates, Solution, SolveStatus
+from offduty.models.validation import load_instance_file, parse_instance
 
 __all__ = [
     "Application",

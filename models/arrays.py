@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import numpy.typing as npt
 
-from models.instance import RANK_LEVEL, Instance, LeaveKind, MemberKind, MemberStatus, Privileges
+from offduty.models.instance import RANK_LEVEL, Instance, LeaveKind, MemberKind, MemberStatus, Privileges
 
 MINUTES_PER_HOUR = 60
 MINUTES_PER_DAY = 24 * MINUTES_PER_HOUR

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError
 
-from models.errors import InvalidInstance, Problem, ProblemKind, format_path
-from models.instance import Instance
+from offduty.models.errors import InvalidInstance, Problem, ProblemKind, format_path
+from offduty.models.instance import Instance
 
 _PYDANTIC_KIND = {
     "extra_forbidden": ProblemKind.SCHEMA,

@@ -23,12 +23,12 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from models.errors import InvalidInstance
-from models.instance import Instance
-from models.solution import Candidates, ProblemOut, SolveStatus
-from models.validation import load_instance_file
-from solver.params import Progress, SolveParams
-from solver.result import Result
+from offduty.models.errors import InvalidInstance
+from offduty.models.instance import Instance
+from offduty.models.solution import Candidates, ProblemOut, SolveStatus
+from offduty.models.validation import load_instance_file
+from offduty.solver.params import Progress, SolveParams
+from offduty.solver.result import Result
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="offduty: fill police off-duty details with CP-SAT, every policy rule enforced.")
@@ -95,8 +95,8 @@ class _ProgressView:
 
 def run_solve(instance: Instance, params: SolveParams, *, quiet: bool = False,
               greedy: bool = False) -> Result:
-    from solver.greedy import solve_greedy
-    from solver.solve import solve
+    from offduty.solver.greedy import solve_greedy
+    from offduty.solver.solve import solve
 
     if greedy:
         return solve_greedy(instance, params)
@@ -110,7 +110,7 @@ def run_solve(instance: Instance, params: SolveParams, *, quiet: bool = False,
 def verify_or_die(instance: Instance, result: Result, allow_understaffed: bool) -> None:
     """Every roster is checked by the independent verifier before it is written. Floors are
     checked only for a solution that claims to meet them."""
-    from solver.verify import verify
+    from offduty.solver.verify import verify
 
     if not result.assignments:
         return
@@ -218,7 +218,7 @@ def solve(
 
 
 def _check_strategy(strategy: str) -> None:
-    from distribution.registry import STRATEGIES
+    from offduty.distribution.registry import STRATEGIES
 
     if strategy not in STRATEGIES:
         console.print(f"unknown strategy {strategy!r}; known: {', '.join(STRATEGIES)}", style="red",
@@ -232,9 +232,9 @@ def validate(
     candidates: CandidatesOpt = Candidates.ALL_ELIGIBLE,
 ) -> None:
     """Report input problems; per event, how many members are eligible and why the rest are not."""
-    from constraints.eligibility import compute_eligibility
-    from constraints.registry import REASON_CODES
-    from models.arrays import InstanceArrays
+    from offduty.constraints.eligibility import compute_eligibility
+    from offduty.constraints.registry import REASON_CODES
+    from offduty.models.arrays import InstanceArrays
 
     instance = _load(instance_path)
     arrays = InstanceArrays.build(instance)
@@ -276,7 +276,7 @@ def compare(
     parallel: Annotated[bool, typer.Option(help="solve strategies in parallel processes")] = True,
 ) -> None:
     """Solve the same instance under each strategy (optimizer and greedy list) side by side."""
-    from distribution import compare as cmp
+    from offduty.distribution import compare as cmp
 
     names = [s.strip() for s in strategies.split(",") if s.strip()]
     for name in names:
@@ -316,7 +316,7 @@ def _diff_pair(diff: str | None) -> tuple[str, str] | None:
 
 
 def _comparison_table(report: object) -> Table:
-    from distribution.compare import ComparisonReport
+    from offduty.distribution.compare import ComparisonReport
 
     assert isinstance(report, ComparisonReport)
     table = Table(title=f"strategies compared · {escape(report.instance_name or 'instance')}",
@@ -350,8 +350,8 @@ def generate(
     out: Annotated[Path | None, typer.Option(help="file to write ('-' for stdout)")] = None,
 ) -> None:
     """Generate a seeded, realistic Kansas City scenario instance."""
-    from benchmarks.scenarios import SCENARIOS
-    from benchmarks.scenarios import generate as gen
+    from offduty.benchmarks.scenarios import SCENARIOS
+    from offduty.benchmarks.scenarios import generate as gen
 
     if scenario not in SCENARIOS:
         console.print(f"unknown scenario {scenario!r}; known: {', '.join(SCENARIOS)}", style="red",
@@ -376,7 +376,7 @@ def demo(
     seed: Annotated[int, typer.Option(help="scenario seed")] = 1,
 ) -> None:
     """Generate the Chiefs game at Arrowhead (1,300 members, ~300 positions) and solve it."""
-    from benchmarks.scenarios import generate as gen
+    from offduty.benchmarks.scenarios import generate as gen
 
     _check_strategy(strategy)
     out_dir.mkdir(parents=True, exist_ok=True)

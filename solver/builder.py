@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.sat.python import cp_model
 
-from constraints.base import Pairs
-from constraints.eligibility import Eligibility
-from constraints.intervals import KEY_STRIDE
-from constraints.registry import MODEL_RULES
-from models.arrays import BoolArray, InstanceArrays, IntArray
+from offduty.constraints.base import Pairs
+from offduty.constraints.eligibility import Eligibility
+from offduty.constraints.intervals import KEY_STRIDE
+from offduty.constraints.registry import MODEL_RULES
+from offduty.models.arrays import BoolArray, InstanceArrays, IntArray
 
 INT_MAX = cp_model.INT_MAX
 

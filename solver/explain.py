@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 from ortools.sat.python import cp_model
 
-from models.arrays import from_minutes
-from solver.builder import FloorRow, ModelBuilder
-from solver.params import SolveParams, configure
+from offduty.models.arrays import from_minutes
+from offduty.solver.builder import FloorRow, ModelBuilder
+from offduty.solver.params import SolveParams, configure
 
 #: Seconds allowed per event when computing the most that is achievable.
 EXPLAIN_TIME_LIMIT = 10.0
@@ -59,7 +59,7 @@ def explain_infeasible(builder: ModelBuilder, params: SolveParams) -> list[str]:
     a = builder.arrays
     locked = a.assignment_locked
     if locked.any():
-        from solver.verify import verify
+        from offduty.solver.verify import verify
 
         pairs = list(zip([a.member_ids[m] for m in a.assignment_member[locked]],
                          [a.position_ids[p] for p in a.assignment_position[locked]], strict=True))

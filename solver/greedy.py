@@ -18,17 +18,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from constraints.eligibility import compute_eligibility
-from constraints.workdays import iso_weeks, work_days
-from distribution.base import Strategy
-from distribution.metrics import solution_metrics
-from distribution.registry import get_strategy
-from models.arrays import InstanceArrays, IntArray, hours_to_minutes
-from models.instance import Instance
-from models.solution import SolveStatus
-from solver.builder import ModelBuilder
-from solver.params import SolveParams
-from solver.result import Result
+from offduty.constraints.eligibility import compute_eligibility
+from offduty.constraints.workdays import iso_weeks, work_days
+from offduty.distribution.base import Strategy
+from offduty.distribution.metrics import solution_metrics
+from offduty.distribution.registry import get_strategy
+from offduty.models.arrays import InstanceArrays, IntArray, hours_to_minutes
+from offduty.models.instance import Instance
+from offduty.models.solution import SolveStatus
+from offduty.solver.builder import ModelBuilder
+from offduty.solver.params import SolveParams
+from offduty.solver.result import Result
 
 
 @dataclass(frozen=True, eq=False)
@@ -135,7 +135,7 @@ def _empty_short_tavern_shifts(builder: ModelBuilder, chosen: IntArray) -> bool:
 
 def solve_greedy(instance: Instance, params: SolveParams | None = None) -> Result:
     """The greedy baseline as a full solve: same Result format as `solver.solve`."""
-    from solver.solve import assignments_out, shortages_out, unfilled_out
+    from offduty.solver.solve import assignments_out, shortages_out, unfilled_out
 
     params = params or SolveParams()
     started = time.perf_counter()

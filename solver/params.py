@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from models.solution import Candidates
+from offduty.models.solution import Candidates
 
 #: Measured on the chiefs-game scenario, seed 1 (4,466 pairs; see benchmarks/README.md), total
 #: seconds to proven optimality of both tiers: 1 worker + linearization 2: 2.2 s; the same without

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from models.solution import Solution, SolveStatus
+from offduty.models.solution import Solution, SolveStatus
 
 
 class Result(Solution):

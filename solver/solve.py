@@ -18,16 +18,16 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.sat.python import cp_model
 
-from constraints.eligibility import Eligibility, compute_eligibility
-from distribution.base import Terms
-from distribution.metrics import solution_metrics
-from distribution.registry import get_strategy
-from models.arrays import MINUTES_PER_HOUR, InstanceArrays, IntArray, from_minutes
-from models.instance import Instance
-from models.solution import AssignmentOut, ShortageOut, SolveStatus, TierOut, UnfilledOut
-from solver.builder import ModelBuilder
-from solver.params import Progress, SolveParams, configure, relative_gap
-from solver.result import Result
+from offduty.constraints.eligibility import Eligibility, compute_eligibility
+from offduty.distribution.base import Terms
+from offduty.distribution.metrics import solution_metrics
+from offduty.distribution.registry import get_strategy
+from offduty.models.arrays import MINUTES_PER_HOUR, InstanceArrays, IntArray, from_minutes
+from offduty.models.instance import Instance
+from offduty.models.solution import AssignmentOut, ShortageOut, SolveStatus, TierOut, UnfilledOut
+from offduty.solver.builder import ModelBuilder
+from offduty.solver.params import Progress, SolveParams, configure, relative_gap
+from offduty.solver.result import Result
 
 ProgressCallback = Callable[[Progress], None]
 #: CP-SAT's bounds carry floating-point noise (1.0000000000000004); objectives are integers.
@@ -165,7 +165,7 @@ def solve(instance: Instance, params: SolveParams | None = None, *,
         return {"build_s": round(build_s, 4), "solve_s": round(solve_s, 4),
                 "total_s": round(time.perf_counter() - started, 4)}
 
-    from solver.explain import explain_infeasible, obvious_infeasibility
+    from offduty.solver.explain import explain_infeasible, obvious_infeasibility
 
     reasons = list(builder.conflicts) or obvious_infeasibility(builder)
     if reasons:
@@ -175,7 +175,7 @@ def solve(instance: Instance, params: SolveParams | None = None, *,
     hint: IntArray | None = None
     hint_valid = False
     if params.greedy_hint:
-        from solver.greedy import greedy_values
+        from offduty.solver.greedy import greedy_values
 
         greedy = greedy_values(builder, strategy)
         hint = builder.complete(greedy.values)

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from models.instance import (
+from offduty.models.instance import (
     Employer,
     Event,
     Instance,

@@ -293,8 +293,8 @@ def instances(draw: st.DrawFn, max_members: int = 6) -> Raw:
 def _looks_valid(raw: Raw) -> Callable[[str, str], bool]:
     """Does the verifier accept (member, position) on its own (staffing floors and tavern
     minimums aside: they are about the whole roster)?"""
-    from models.validation import parse_instance
-    from solver.verify import verify
+    from offduty.models.validation import parse_instance
+    from offduty.solver.verify import verify
 
     inst = parse_instance(raw)
 

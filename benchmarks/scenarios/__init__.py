@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from benchmarks.scenarios import chiefs_game, kc_month, kc_week, royals_homestand
-from benchmarks.scenarios.pool import make_pool
+from offduty.benchmarks.scenarios import chiefs_game, kc_month, kc_week, royals_homestand
+from offduty.benchmarks.scenarios.pool import make_pool
 
 SCENARIOS: dict[str, Callable[[int], dict[str, Any]]] = {
     "chiefs-game": chiefs_game.generate,

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from benchmarks.scenarios._common import ApplyPlan, Builder, Pos, hm, pay, staffing_floor
+from offduty.benchmarks.scenarios._common import ApplyPlan, Builder, Pos, hm, pay, staffing_floor
 
 TAVERNS: tuple[tuple[str, str, int], ...] = (
     ("Copper Still Saloon", "Power & Light District", 1400),

@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 if TYPE_CHECKING:
-    from benchmarks.scenarios.pool import Pool
+    from offduty.benchmarks.scenarios.pool import Pool
 
 CHICAGO = ZoneInfo("America/Chicago")
 

@@ -37,7 +37,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from benchmarks.scenarios._common import (
+from offduty.benchmarks.scenarios._common import (
     ApplyPlan,
     Builder,
     Clock,
@@ -47,7 +47,7 @@ from benchmarks.scenarios._common import (
     make_applications,
     spawn,
 )
-from benchmarks.scenarios.pool import build_pool
+from offduty.benchmarks.scenarios.pool import build_pool
 
 GAME_DAY = dt.date(2026, 9, 13)
 ATTENDANCE = 73000

@@ -29,13 +29,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from benchmarks.scenarios import _city
-from benchmarks.scenarios._common import Builder, Clock, assemble, make_applications, spawn
-from benchmarks.scenarios.chiefs_game import OPPONENTS as NFL_OPPONENTS
-from benchmarks.scenarios.chiefs_game import add_chiefs_game
-from benchmarks.scenarios.pool import build_pool
-from benchmarks.scenarios.royals_homestand import OPPONENTS as MLB_OPPONENTS
-from benchmarks.scenarios.royals_homestand import add_royals_game, royals_attendance
+from offduty.benchmarks.scenarios import _city
+from offduty.benchmarks.scenarios._common import Builder, Clock, assemble, make_applications, spawn
+from offduty.benchmarks.scenarios.chiefs_game import OPPONENTS as NFL_OPPONENTS
+from offduty.benchmarks.scenarios.chiefs_game import add_chiefs_game
+from offduty.benchmarks.scenarios.pool import build_pool
+from offduty.benchmarks.scenarios.royals_homestand import OPPONENTS as MLB_OPPONENTS
+from offduty.benchmarks.scenarios.royals_homestand import add_royals_game, royals_attendance
 
 FIRST_DAY = dt.date(2026, 9, 14)
 DAYS = 7

@@ -45,7 +45,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from benchmarks.scenarios._common import CERT_BIT, CERTIFICATIONS, CHICAGO, RANKS, Clock
+from offduty.benchmarks.scenarios._common import CERT_BIT, CERTIFICATIONS, CHICAGO, RANKS, Clock
 
 FIRST_NAMES = (
     "Dana", "Marcus", "Keisha", "Tyler", "Brandon", "Maria", "Jose", "Ashley", "Kevin", "Latoya",

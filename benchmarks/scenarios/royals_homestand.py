@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.scenarios._common import (
+from offduty.benchmarks.scenarios._common import (
     ApplyPlan,
     Builder,
     Clock,
@@ -39,7 +39,7 @@ from benchmarks.scenarios._common import (
     spawn,
     staffing_floor,
 )
-from benchmarks.scenarios.pool import build_pool
+from offduty.benchmarks.scenarios.pool import build_pool
 
 STADIUM = "Kauffman Stadium"
 OPPONENTS = (

@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from benchmarks.common import ROW_KEYS
-from benchmarks.runner import QUICK_SCENARIOS, aggregate
+from offduty.benchmarks.common import ROW_KEYS
+from offduty.benchmarks.runner import QUICK_SCENARIOS, aggregate
 
 ROOT = Path(__file__).resolve().parents[2]
 HAS_HIGHS = importlib.util.find_spec("highspy") is not None
@@ -32,7 +32,7 @@ def _python(*args: str, timeout: float = 240) -> subprocess.CompletedProcess[str
 @pytest.fixture(scope="module")
 def quick(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict[str, Any]], Path, str]:
     out = tmp_path_factory.mktemp("bench") / "tmp" / "bench.json"
-    proc = _python("-m", "benchmarks", "run", "--quick", "--out", str(out))
+    proc = _python("-m", "offduty.benchmarks", "run", "--quick", "--out", str(out))
     assert proc.returncode == 0, proc.stderr[-3000:] + proc.stdout[-3000:]
     rows = json.loads(out.read_text())
     return rows, out, proc.stdout
@@ -89,14 +89,14 @@ def test_quick_prints_tables_and_appends_history(quick: tuple[list[dict[str, Any
 
 @pytest.mark.skipif(not HAS_HIGHS, reason="highspy is not installed (pip install -e '.[bench]')")
 def test_highs_child_process_solves_the_exported_model(tmp_path: Path) -> None:
-    from benchmarks.instances import instance_path
+    from offduty.benchmarks.instances import instance_path
 
     instance = instance_path("chiefs-game", 1)
     npz, exported, solved = tmp_path / "m.npz", tmp_path / "export.json", tmp_path / "highs.json"
-    proc = _python("-m", "benchmarks.worker", "export", "--instance", str(instance), "--scenario",
+    proc = _python("-m", "offduty.benchmarks.worker", "export", "--instance", str(instance), "--scenario",
                    "chiefs-game", "--npz", str(npz), "--out", str(exported))
     assert proc.returncode == 0, proc.stderr
-    proc = _python("-m", "benchmarks.highs_peer", "--npz", str(npz), "--time-limit", "20",
+    proc = _python("-m", "offduty.benchmarks.highs_peer", "--npz", str(npz), "--time-limit", "20",
                    "--out", str(solved))
     assert proc.returncode == 0, proc.stderr
     export, result = json.loads(exported.read_text()), json.loads(solved.read_text())
@@ -115,7 +115,7 @@ def test_proto_conversion_handles_negated_literals_and_bounds(tmp_path: Path) ->
     from ortools.sat import cp_model_pb2
     from ortools.sat.python import cp_model
 
-    from benchmarks.milp import proto_to_arrays
+    from offduty.benchmarks.milp import proto_to_arrays
 
     model = cp_model.CpModel()
     x, y, z = (model.new_bool_var(n) for n in "xyz")

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from benchmarks.scenarios import SCENARIOS, generate, make_pool
+from offduty.benchmarks.scenarios import SCENARIOS, generate, make_pool
 
 CHICAGO = ZoneInfo("America/Chicago")
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
@@ -446,6 +446,6 @@ def test_pool_tours_across_daylight_saving_change() -> None:
 
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
 def test_parses_with_models(name: str, instances: dict[str, dict[str, Any]]) -> None:
-    validation = pytest.importorskip("models.validation")
+    validation = pytest.importorskip("offduty.models.validation")
     instance = validation.parse_instance(instances[name])
     assert len(instance.members) == len(instances[name]["members"])

@@ -20,12 +20,12 @@ from typing import Any
 
 import pytest
 
-from models.instance import Instance
-from models.solution import SolveStatus, UnfilledOut
-from models.validation import parse_instance
-from solver.params import SolveParams
-from solver.result import Result
-from solver.solve import solve
+from offduty.models.instance import Instance
+from offduty.models.solution import SolveStatus, UnfilledOut
+from offduty.models.validation import parse_instance
+from offduty.solver.params import SolveParams
+from offduty.solver.result import Result
+from offduty.solver.solve import solve
 
 DAY = "2026-09-13"
 CDT = "-05:00"
@@ -154,7 +154,7 @@ def assert_verified(inst: Instance, pairs: Iterable[tuple[str, str]], *,
                     candidates: str = "all_eligible", allow_understaffed: bool = False) -> None:
     """The independent verifier finds no violation in `pairs` (imported lazily: it is written
     concurrently and must not break the collection of these tests)."""
-    from solver.verify import verify
+    from offduty.solver.verify import verify
 
     violations = verify(inst, list(pairs), candidates=str(candidates),
                         allow_understaffed=allow_understaffed)

@@ -8,7 +8,7 @@ Venue `reserved_no_alcohol` defaults to 3000 attendees per officer and core 1.
 
 import pytest
 
-from models.solution import SolveStatus
+from offduty.models.solution import SolveStatus
 from tests.constraints.conftest import (
     at,
     event,

@@ -3,7 +3,7 @@ its shift (§III.E, §IV.A.5); it binds with no other candidates setting and on 
 
 import pytest
 
-from models.solution import Candidates
+from offduty.models.solution import Candidates
 from tests.constraints.conftest import (
     at,
     duel,

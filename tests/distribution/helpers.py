@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from models import Instance, parse_instance
-from solver.params import SolveParams
-from solver.result import Result
-from solver.solve import solve
+from offduty.models import Instance, parse_instance
+from offduty.solver.params import SolveParams
+from offduty.solver.result import Result
+from offduty.solver.solve import solve
 
 Raw = dict[str, Any]
 STRATEGY_NAMES = ("seniority", "first_come", "hours", "rotation", "balanced")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from distribution.properties import property_violations
-from models import Candidates, Instance
-from solver.greedy import solve_greedy
-from solver.params import SolveParams
-from solver.verify import verify
+from offduty.distribution.properties import property_violations
+from offduty.models import Candidates, Instance
+from offduty.solver.greedy import solve_greedy
+from offduty.solver.params import SolveParams
+from offduty.solver.verify import verify
 from tests.distribution.helpers import apply, chosen, instance, member, run, shift
 
 

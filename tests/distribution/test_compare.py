@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from distribution.compare import COLUMNS, ComparisonReport, compare, diff, write
-from solver.params import SolveParams
+from offduty.distribution.compare import COLUMNS, ComparisonReport, compare, diff, write
+from offduty.solver.params import SolveParams
 from tests.distribution.helpers import distinguishing_instance
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from models import Instance
-from solver.greedy import solve_greedy
-from solver.params import SolveParams
+from offduty.models import Instance
+from offduty.solver.greedy import solve_greedy
+from offduty.solver.params import SolveParams
 from tests.distribution.helpers import chosen, instance, member, position, run, shift
 
 

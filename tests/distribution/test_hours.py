@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from constraints.eligibility import compute_eligibility
-from distribution.hours import reachable_amounts, segments, ytd_minutes
-from models import InstanceArrays
+from offduty.constraints.eligibility import compute_eligibility
+from offduty.distribution.hours import reachable_amounts, segments, ytd_minutes
+from offduty.models import InstanceArrays
 from tests.distribution.helpers import instance, member, shift
 
 
@@ -61,8 +61,8 @@ def test_members_without_pairs_get_no_segments() -> None:
 
 
 def test_leximax_alternative_proves_small_instances_and_keeps_the_transfer_property() -> None:
-    from distribution.hours_leximax import measure
-    from distribution.properties import transfer_violations
+    from offduty.distribution.hours_leximax import measure
+    from offduty.distribution.properties import transfer_violations
 
     inst = instance([member("X", hours_ytd=0), member("Y", hours_ytd=3), member("Z", hours_ytd=3.5)],
                     [shift("S1", "10:00", "14:00"), shift("S2", "15:00", "19:00"),

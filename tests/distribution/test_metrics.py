@@ -5,15 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from constraints.eligibility import compute_eligibility
-from distribution.metrics import gini, solution_metrics
-from models import Instance, InstanceArrays, parse_instance
+from offduty.constraints.eligibility import compute_eligibility
+from offduty.distribution.metrics import gini, solution_metrics
+from offduty.models import Instance, InstanceArrays, parse_instance
 from tests.distribution.helpers import apply, instance, member, position, run, shift
 
 
 def metrics_of(inst: Instance, roster: list[tuple[str, str]],
                candidates: str = "all_eligible") -> dict[str, float | int | None]:
-    from models.solution import Candidates
+    from offduty.models.solution import Candidates
 
     arrays = InstanceArrays.build(inst)
     eligibility = compute_eligibility(arrays, Candidates(candidates))

@@ -9,15 +9,15 @@ import pytest
 from hypothesis import HealthCheck, Phase, event, find, given, settings
 from hypothesis import strategies as st
 
-from distribution.properties import (
+from offduty.distribution.properties import (
     SwapViolation,
     TransferViolation,
     property_violations,
     swap_violations,
     transfer_violations,
 )
-from models import parse_instance
-from solver.verify import verify
+from offduty.models import parse_instance
+from offduty.solver.verify import verify
 from tests.distribution.helpers import (
     Raw,
     apply,

@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from constraints.eligibility import compute_eligibility
-from distribution.base import Strategy
-from distribution.first_come import first_come_ranks
-from distribution.registry import STRATEGIES, get_strategy
-from models import InstanceArrays
-from solver.greedy import solve_greedy
-from solver.params import SolveParams
+from offduty.constraints.eligibility import compute_eligibility
+from offduty.distribution.base import Strategy
+from offduty.distribution.first_come import first_come_ranks
+from offduty.distribution.registry import STRATEGIES, get_strategy
+from offduty.models import InstanceArrays
+from offduty.solver.greedy import solve_greedy
+from offduty.solver.params import SolveParams
 from tests.distribution.helpers import (
     EXPECTED,
     STRATEGY_NAMES,

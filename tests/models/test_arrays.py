@@ -9,8 +9,8 @@ import math
 import numpy as np
 import pytest
 
-from models.arrays import NEVER, InstanceArrays, from_minutes, to_minutes
-from models.validation import parse_instance
+from offduty.models.arrays import NEVER, InstanceArrays, from_minutes, to_minutes
+from offduty.models.validation import parse_instance
 from tests.models.conftest import Raw, at, valid_raw
 
 UTC = dt.UTC

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from models.errors import InvalidInstance, Problem, ProblemKind
-from models.instance import (
+from offduty.models.errors import InvalidInstance, Problem, ProblemKind
+from offduty.models.instance import (
     DEFAULT_STAFFING_RATIOS,
     MemberKind,
     MemberStatus,
@@ -22,7 +22,7 @@ from models.instance import (
     StaffingRatio,
     Venue,
 )
-from models.validation import load_instance_file, parse_instance
+from offduty.models.validation import load_instance_file, parse_instance
 from tests.models.conftest import Raw, at, valid_raw
 
 K = ProblemKind

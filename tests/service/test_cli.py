@@ -22,12 +22,12 @@ from typing import Any
 
 import pytest
 
-from benchmarks.scenarios import generate as generate_scenario
-from distribution.registry import STRATEGIES
-from models.validation import load_instance_file
+from offduty.benchmarks.scenarios import generate as generate_scenario
+from offduty.distribution.registry import STRATEGIES
+from offduty.models.validation import load_instance_file
 
 Raw = dict[str, Any]
-CLI = [sys.executable, "-m", "service.cli"]
+CLI = [sys.executable, "-m", "offduty.service.cli"]
 #: A wide terminal, so that rich does not wrap the lines the tests look for; no colour codes.
 ENV = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"}
 TIMEOUT_S = 300
@@ -445,7 +445,7 @@ def test_compare_on_the_demo_instance(cli: Cli) -> None:
 
 def test_fixture_inputs_are_what_they_claim() -> None:
     """The valid inputs of this module are valid (in process, so a failure points here)."""
-    from models.validation import parse_instance
+    from offduty.models.validation import parse_instance
 
     for raw in (tiny(), understaffed(), eligibility()):
         parse_instance(copy.deepcopy(raw))

@@ -14,14 +14,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from models.instance import Instance
-from models.solution import SolveStatus
-from models.validation import parse_instance
-from solver.greedy import solve_greedy
-from solver.params import SolveParams
-from solver.result import Result
-from solver.solve import solve
-from solver.verify import verify
+from offduty.models.instance import Instance
+from offduty.models.solution import SolveStatus
+from offduty.models.validation import parse_instance
+from offduty.solver.greedy import solve_greedy
+from offduty.solver.params import SolveParams
+from offduty.solver.result import Result
+from offduty.solver.solve import solve
+from offduty.solver.verify import verify
 
 PARAMS = SolveParams(workers=1, seed=0, time_limit=10)
 

@@ -27,14 +27,14 @@ from typing import Any
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from models.instance import Instance
-from models.solution import SolveStatus
-from models.validation import parse_instance
-from solver.greedy import solve_greedy
-from solver.params import SolveParams
-from solver.result import Result
-from solver.solve import solve
-from solver.verify import Violation, verify
+from offduty.models.instance import Instance
+from offduty.models.solution import SolveStatus
+from offduty.models.validation import parse_instance
+from offduty.solver.greedy import solve_greedy
+from offduty.solver.params import SolveParams
+from offduty.solver.result import Result
+from offduty.solver.solve import solve
+from offduty.solver.verify import Violation, verify
 from tests.strategies import instances
 
 Pair = tuple[str, str]

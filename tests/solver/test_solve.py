@@ -14,13 +14,13 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from models.instance import Instance
-from models.solution import Solution, SolveStatus
-from models.validation import parse_instance
-from solver.params import Progress, SolveParams
-from solver.result import Result
-from solver.solve import solve
-from solver.verify import verify
+from offduty.models.instance import Instance
+from offduty.models.solution import Solution, SolveStatus
+from offduty.models.validation import parse_instance
+from offduty.solver.params import Progress, SolveParams
+from offduty.solver.result import Result
+from offduty.solver.solve import solve
+from offduty.solver.verify import verify
 
 Raw = dict[str, Any]
 

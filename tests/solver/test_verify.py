@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from models import Assignment, Instance, parse_instance
-from solver.verify import CHECKS, VerificationError, Violation, assert_valid, verify
+from offduty.models import Assignment, Instance, parse_instance
+from offduty.solver.verify import CHECKS, VerificationError, Violation, assert_valid, verify
 
 CDT = dt.timezone(dt.timedelta(hours=-5))
 HOUR = dt.timedelta(hours=1)
