@@ -1,23 +1,16 @@
-"""The `offduty` command line: solve, validate, compare, generate, demo.
-
-Exit codes: 0 solved (optimal or feasible), 1 internal error (a verifier violation is a bug),
-2 usage error, 3 infeasible, 4 no solution within the time limit, 10-17 invalid input (see
-`models.errors.ProblemKind`: 10 unreadable, 11 schema, 12 naive time, 13 time order,
-14 duplicate id, 15 dangling reference, 16 out of range, 17 against policy).
-"""
+"""Commands that solve: solve, validate, compare, generate, demo."""
 
 from __future__ import annotations
 
 import json
 import sys
 import time
-from enum import IntEnum
 from pathlib import Path
 from typing import Annotated
 
 import numpy as np
 import typer
-from rich.console import Console, Group
+from rich.console import Group
 from rich.live import Live
 from rich.markup import escape
 from rich.table import Table
@@ -27,31 +20,9 @@ from offduty.models.errors import InvalidInstance
 from offduty.models.instance import Instance
 from offduty.models.solution import Candidates, ProblemOut, SolveStatus
 from offduty.models.validation import load_instance_file
+from offduty.service.cli.app import STATUS_EXIT, Exit, app, console, out_console
 from offduty.solver.params import Progress, SolveParams
 from offduty.solver.result import Result
-
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="offduty: fill police off-duty details with CP-SAT, every policy rule enforced.")
-#: Piped or redirected output gets room for the wide tables instead of 80 columns.
-_WIDTH = None if sys.stdout.isatty() else 160
-console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
-out_console = Console(width=_WIDTH)
-
-
-class Exit(IntEnum):
-    SOLVED = 0
-    INTERNAL_ERROR = 1
-    USAGE = 2
-    INFEASIBLE = 3
-    NO_SOLUTION = 4
-
-
-STATUS_EXIT = {
-    SolveStatus.OPTIMAL: Exit.SOLVED,
-    SolveStatus.FEASIBLE: Exit.SOLVED,
-    SolveStatus.INFEASIBLE: Exit.INFEASIBLE,
-    SolveStatus.UNKNOWN: Exit.NO_SOLUTION,
-}
 
 
 def _load(path: Path, out: Path | None = None, strategy: str = "seniority",
@@ -387,11 +358,3 @@ def demo(
     params = SolveParams(strategy=strategy, time_limit=time_limit)
     result = run_solve(instance, params)
     _finish(instance, result, params, out_dir / "solution.json", out_dir / "assignments.csv")
-
-
-def main() -> None:  # pragma: no cover
-    app()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

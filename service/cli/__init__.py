@@ -1,0 +1,11 @@
+"""The `offduty` command line. Each module registers its commands on the one Typer app."""
+
+from offduty.service.cli import solving  # noqa: F401  (registers its commands)
+from offduty.service.cli.app import app
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,5 @@
+"""`python -m offduty.service.cli`."""
+
+from offduty.service.cli import main
+
+main()
