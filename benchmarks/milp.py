@@ -1,9 +1,10 @@
 """offduty's model as plain MILP arrays, for solvers other than CP-SAT (the `highs` peer).
 
-The offduty process builds the model exactly as `solver.solve.solve` does (ModelBuilder and the
-tier terms), converts the CP-SAT proto to arrays and saves them as an ``.npz``; a process
-without OR-Tools loads them (OR-Tools bundles its own HiGHS, so `highspy` and `ortools` cannot be
-imported in one process). This module imports neither: `export_model` imports the engine lazily.
+The offduty process builds the model with the same `offduty.solver.prepare.prepare` as
+`offduty.solver.solve` (model rules and tier terms), converts the CP-SAT proto to arrays and
+saves them as an ``.npz``; a process without OR-Tools loads them (OR-Tools bundles its own
+HiGHS, so `highspy` and `ortools` cannot be imported in one process). This module imports
+neither: `export_model` imports the engine lazily.
 
 Every constraint the builder writes is `linear` (one interval domain) or `at_most_one` over
 0/1 literals; a negated literal ``-v - 1`` stands for ``1 - x_v``. Anything else is refused, so
@@ -12,7 +13,6 @@ the two peers never silently solve different models.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -153,55 +153,41 @@ def proto_to_arrays(proto: Any) -> tuple[FloatArray, FloatArray, FloatArray, Flo
 
 def export_model(instance: Instance, strategy: str, *, scenario: str = "",
                  greedy_hint: bool = True) -> MilpArrays:
-    """Build offduty's model for `instance` exactly as `solver.solve.solve` does, as arrays.
+    """offduty's model for `instance`, from the same `prepare()` as `solve`, as arrays.
 
-    `build_s` is the same span solve() reports as its build time (arrays, eligibility, builder,
-    tier terms). Conversion time is not part of it.
+    `build_s` is preparation plus model build (arrays, eligibility, model rules, tier terms), as
+    solve() reports it. Conversion time is not part of it.
     """
     import tempfile
 
     from ortools.sat import cp_model_pb2
 
-    from offduty.constraints.eligibility import compute_eligibility
-    from offduty.distribution.registry import get_strategy
-    from offduty.models.arrays import InstanceArrays
-    from offduty.solver.builder import ModelBuilder
+    from offduty.solver.greedy import greedy_roster
     from offduty.solver.params import SolveParams
-    from offduty.solver.solve import changes_terms, coverage_terms
+    from offduty.solver.prepare import prepare
 
-    params = SolveParams(strategy=strategy)
-    started = time.perf_counter()
-    strat = get_strategy(strategy)
-    arrays = InstanceArrays.build(instance)
-    eligibility = compute_eligibility(arrays, params.candidates)
-    builder = ModelBuilder(arrays, eligibility, allow_understaffed=params.allow_understaffed).build()
-    tiers = [("coverage", coverage_terms(builder)), (strategy, strat.terms(builder))]
-    changes = changes_terms(builder)
-    if changes is not None:
-        tiers.append(("changes", changes))
-    build_s = time.perf_counter() - started
-
+    prepared = prepare(instance, SolveParams(strategy=strategy))
+    model = prepared.model
+    build_s = prepared.build_s
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "model.pb"
-        if not builder.model.export_to_file(str(path)):
+        if not model.cpsat.model.export_to_file(str(path)):
             raise RuntimeError("could not export the CP-SAT model")
         proto = cp_model_pb2.CpModelProto()
         proto.ParseFromString(path.read_bytes())
     hint: FloatArray | None = None
     if greedy_hint:
-        from offduty.solver.greedy import greedy_values
-
-        greedy = greedy_values(builder, strat)
+        greedy = greedy_roster(prepared)
         if greedy.valid:  # as solve() does: the greedy roster completed with the derived variables
-            hint = builder.complete(greedy.values).astype(np.float64)
+            hint = model.cpsat.complete(greedy.values).astype(np.float64)
     col_lower, col_upper, row_lower, row_upper, row_start, row_index, row_value = proto_to_arrays(proto)
     n_cols = len(col_lower)
-    costs = np.zeros((len(tiers), n_cols))
-    offsets = np.zeros(len(tiers))
-    for t, (_, terms) in enumerate(tiers):
-        np.add.at(costs[t], np.asarray(terms.variables, dtype=np.int64), terms.coeffs.astype(np.float64))
-        offsets[t] = float(terms.offset)
+    costs = np.zeros((len(model.tiers), n_cols))
+    offsets = np.zeros(len(model.tiers))
+    for t, tier in enumerate(model.tiers):
+        np.add.at(costs[t], np.asarray(tier.terms.variables, dtype=np.int64),
+                  tier.terms.coeffs.astype(np.float64))
+        offsets[t] = float(tier.terms.offset)
     return MilpArrays(col_lower, col_upper, row_lower, row_upper, row_start, row_index, row_value,
-                      [name for name, _ in tiers], costs, offsets, hint, builder.n_pairs,
-                      int(arrays.position_count.sum()), build_s, scenario, strategy)
-
+                      [tier.name for tier in model.tiers], costs, offsets, hint, model.cpsat.n_pairs,
+                      int(prepared.arrays.position_count.sum()), build_s, scenario, strategy)

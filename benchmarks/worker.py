@@ -2,7 +2,7 @@
 
     python -m offduty.benchmarks.worker offduty --instance game.json --strategy seniority \
         --time-limit 60 --out r.json
-    python -m offduty.benchmarks.worker cpsat-default ...      # SolveParams(ortools_defaults=True, workers=2)
+    python -m offduty.benchmarks.worker cpsat-default ...   # EngineParams(ortools_defaults=True, workers=2)
     python -m offduty.benchmarks.worker greedy ...             # solver.greedy.solve_greedy
     python -m offduty.benchmarks.worker export --instance game.json --npz model.npz   # for the highs peer
 
@@ -32,13 +32,14 @@ def required_slots(instance: Instance) -> int:
 
 def run_offduty(instance: Instance, peer: str, strategy: str, time_limit: float,
                 out: str | None = None) -> dict[str, Any]:
-    from offduty.solver.params import Progress, SolveParams
+    from offduty.solver.params import EngineParams, Progress, SolveParams
     from offduty.solver.solve import solve
 
     if peer == "offduty":
         params = SolveParams(strategy=strategy, time_limit=time_limit)
     elif peer == "cpsat-default":
-        params = SolveParams(strategy=strategy, time_limit=time_limit, ortools_defaults=True, workers=2)
+        params = SolveParams(strategy=strategy, time_limit=time_limit,
+                             engine=EngineParams(ortools_defaults=True, workers=2))
     else:
         raise ValueError(f"unknown CP-SAT peer {peer!r}")
     first: list[float] = []

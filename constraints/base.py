@@ -4,23 +4,25 @@
   (a member-only rule returns shape [M, 1], a position-only rule [1, P]).
 - `prune(pairs)`: for a model constraint, the eligible pairs that break it on their own, so no
   variable is ever made for them and the pair's reason names the rule.
-- `add(model)`: the CP-SAT constraints over the remaining pairs.
+- `add(model)`: the model rows over the remaining pairs, written through the solver-neutral
+  vocabulary of `offduty.constraints.model`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
+from offduty.constraints.intervals import KEY_STRIDE
 from offduty.models.arrays import BoolArray, InstanceArrays, IntArray
 from offduty.models.solution import Candidates
 
 if TYPE_CHECKING:
-    from offduty.solver.builder import ModelBuilder
+    from offduty.constraints.model import ModelWriter
 
 
 @dataclass(frozen=True, eq=False)
@@ -84,6 +86,39 @@ class Pairs:
     def subset(self, keep: BoolArray) -> Pairs:
         return Pairs(self.arrays, self.member[keep], self.position[keep])
 
+    @cached_property
+    def _keys(self) -> IntArray:
+        return self.member * KEY_STRIDE + self.position
+
+    def index_of(self, members: IntArray, positions: IntArray) -> IntArray:
+        """The pair index of each (member, position), -1 where the pair is not eligible."""
+        keys = np.asarray(members, dtype=np.int64) * KEY_STRIDE + np.asarray(positions, dtype=np.int64)
+        if len(self._keys) == 0:
+            return np.full(len(keys), -1, dtype=np.int64)
+        i = np.searchsorted(self._keys, keys)
+        found = self._keys[np.minimum(i, len(self._keys) - 1)] == keys
+        return np.where(found, i, -1)
+
+    def locked(self) -> BoolArray:
+        """Per pair: is it a locked assignment of the instance's current roster?"""
+        a = self.arrays
+        idx = self.index_of(a.assignment_member[a.assignment_locked],
+                            a.assignment_position[a.assignment_locked])
+        out = np.zeros(len(self), dtype=np.bool_)
+        out[idx[idx >= 0]] = True
+        return out
+
+
+def groups(keys: IntArray) -> Iterator[tuple[int, IntArray]]:
+    """(key, indices) for each distinct key, in key order."""
+    if len(keys) == 0:
+        return
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    cuts = np.flatnonzero(np.diff(sorted_keys)) + 1
+    for chunk in np.split(order, cuts):
+        yield int(keys[chunk[0]]), chunk
+
 
 class Rule:
     """A rule of the catalogue. Subclasses set `code` and `section` and override hooks."""
@@ -102,7 +137,7 @@ class Rule:
     def prune(self, pairs: Pairs) -> BoolArray | None:
         return None
 
-    def add(self, builder: ModelBuilder) -> None:
+    def add(self, model: ModelWriter) -> None:
         return None
 
 

@@ -1,16 +1,16 @@
 """Locked assignments of the current roster are kept.
 
-C-LOCKED (no policy section: the coordinator's decision, e.g. a published roster).
+C-LOCKED (no policy section: the coordinator's decision, e.g. a published roster). A locked
+assignment whose pair a rule excludes on its own cannot be kept by any roster:
+`Eligibility.unkeepable_locks` names those before anything is solved.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import numpy as np
 
 from offduty.constraints.base import Rule
-
-if TYPE_CHECKING:
-    from offduty.solver.builder import ModelBuilder
+from offduty.constraints.model import ModelWriter
 
 
 class Locked(Rule):
@@ -19,16 +19,6 @@ class Locked(Rule):
     code = "C-LOCKED"
     section = "—"
 
-    def add(self, builder: ModelBuilder) -> None:
-        a = builder.arrays
-        locked = a.assignment_locked
-        for m, p in zip(a.assignment_member[locked].tolist(), a.assignment_position[locked].tolist(),
-                        strict=True):
-            idx = builder.pair_index(m, p)
-            if idx is None:
-                reason = builder.reason_code(m, p)
-                builder.conflicts.append(
-                    f"locked assignment {a.member_ids[m]} → {a.position_ids[p]} breaks {reason}"
-                )
-            else:
-                builder.fix(idx, 1)
+    def add(self, model: ModelWriter) -> None:
+        for i in np.flatnonzero(model.pairs.locked()).tolist():
+            model.fix(i, 1)

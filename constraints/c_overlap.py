@@ -7,16 +7,12 @@ overlapping. A member likewise holds at most one position of a shift.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
-from offduty.constraints.base import Rule
+from offduty.constraints.base import Rule, groups
 from offduty.constraints.intervals import expand_ranges, maximal_cliques
+from offduty.constraints.model import ModelWriter
 from offduty.models.arrays import hours_to_minutes
-
-if TYPE_CHECKING:
-    from offduty.solver.builder import ModelBuilder
 
 
 class Overlap(Rule):
@@ -25,8 +21,8 @@ class Overlap(Rule):
     code = "C-OVERLAP"
     section = "§III.N.1"
 
-    def add(self, builder: ModelBuilder) -> None:
-        a, pairs = builder.arrays, builder.pairs
+    def add(self, model: ModelWriter) -> None:
+        a, pairs = model.arrays, model.pairs
         if len(pairs) == 0:
             return
         rest = hours_to_minutes(a.instance.policy.min_rest_hours)
@@ -43,10 +39,10 @@ class Overlap(Rule):
         clique_idx = clique_sorted[inc]
         key = pairs.member[pair_idx] * len(cliques) + clique_idx
         seen: set[tuple[int, ...]] = set()
-        for _, group in builder.groups(key):
+        for _, group in groups(key):
             if len(group) < 2:
                 continue
             members = tuple(pair_idx[group].tolist())
             if members not in seen:
                 seen.add(members)
-                builder.add_at_most_one(members)
+                model.add_at_most_one(members)

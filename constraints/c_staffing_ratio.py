@@ -7,15 +7,11 @@ With `allow_understaffed` the floors are not imposed; unmet ones are reported as
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
-from offduty.constraints.base import Rule
+from offduty.constraints.base import Rule, groups
+from offduty.constraints.model import FloorRow, ModelWriter
 from offduty.models.arrays import InstanceArrays, IntArray
-
-if TYPE_CHECKING:
-    from offduty.solver.builder import FloorRow, ModelBuilder
 
 
 def floor_segments(a: InstanceArrays, event: int) -> list[tuple[int, int, IntArray]]:
@@ -41,11 +37,9 @@ class StaffingRatio(Rule):
     code = "C-STAFFING-RATIO"
     section = "§IV.A.13"
 
-    def add(self, builder: ModelBuilder) -> None:
-        from offduty.solver.builder import FloorRow
-
-        a, pairs = builder.arrays, builder.pairs
-        pairs_by_shift = {int(k): idx for k, idx in builder.groups(pairs.shift)}
+    def add(self, model: ModelWriter) -> None:
+        a, pairs = model.arrays, model.pairs
+        pairs_by_shift = {int(k): idx for k, idx in groups(pairs.shift)}
         empty = np.zeros(0, dtype=np.int64)
         for event in np.flatnonzero(a.event_floor > 0).tolist():
             floor = int(a.event_floor[event])
@@ -58,6 +52,6 @@ class StaffingRatio(Rule):
                 idx = np.concatenate([empty, *(pairs_by_shift.get(k, empty) for k in key)])
                 capacity = int(a.position_count[np.isin(a.position_shift, covering)].sum())
                 row: FloorRow = FloorRow(event, lo, hi, floor, idx, capacity)
-                builder.floor_rows.append(row)
-                if not builder.allow_understaffed:
-                    builder.add_linear(idx, np.ones(len(idx), dtype=np.int64), floor, len(idx) + floor)
+                model.floor_rows.append(row)
+                if not model.allow_understaffed:
+                    model.add_linear(idx, np.ones(len(idx), dtype=np.int64), floor, len(idx) + floor)

@@ -7,15 +7,12 @@ the establishment unless the Employment Unit Commander approved (`understaffing_
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from offduty.constraints.base import Pairs, Rule
+from offduty.constraints.base import Pairs, Rule, groups
+from offduty.constraints.model import ModelWriter
 from offduty.models.arrays import BoolArray, IntArray
-
-if TYPE_CHECKING:
-    from offduty.solver.builder import ModelBuilder
 
 
 def _bound_shifts(pairs: Pairs) -> BoolArray:
@@ -49,18 +46,18 @@ class TavernMinimum(Rule):
         hopeless = bound & ((slots < minimum) | (members < minimum))
         return hopeless[pairs.shift]
 
-    def add(self, builder: ModelBuilder) -> None:
-        pairs = builder.pairs
-        minimum = builder.arrays.instance.policy.tavern_min_officers
+    def add(self, model: ModelWriter) -> None:
+        pairs = model.pairs
+        minimum = model.arrays.instance.policy.tavern_min_officers
         bound = _bound_shifts(pairs)
         if minimum <= 1 or not bound.any():
             return
-        for shift, idx in builder.groups(pairs.shift):
+        for shift, idx in groups(pairs.shift):
             if not bound[shift]:
                 continue
-            staffed = builder.new_bool(f"staffed[{builder.arrays.shift_ids[shift]}]")
-            builder.derive(staffed, _any_of(idx))
+            staffed = model.new_bool(f"staffed[{model.arrays.shift_ids[shift]}]")
+            model.derive(staffed, _any_of(idx))
             n = len(idx)
             # sum >= minimum * staffed  and  sum <= n * staffed
-            builder.add_linear([*idx.tolist(), staffed], [*([1] * n), -minimum], 0, n)
-            builder.add_linear([*idx.tolist(), staffed], [*([1] * n), -n], -n, 0)
+            model.add_linear([*idx.tolist(), staffed], [*([1] * n), -minimum], 0, n)
+            model.add_linear([*idx.tolist(), staffed], [*([1] * n), -n], -n, 0)

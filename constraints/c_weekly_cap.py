@@ -6,17 +6,13 @@ at local Monday midnight; a detail crossing into the next week counts in full in
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
-from offduty.constraints.base import Pairs, Rule
+from offduty.constraints.base import Pairs, Rule, groups
 from offduty.constraints.intervals import expand_ranges
+from offduty.constraints.model import ModelWriter
 from offduty.constraints.workdays import iso_weeks
 from offduty.models.arrays import BoolArray, IntArray, hours_to_minutes
-
-if TYPE_CHECKING:
-    from offduty.solver.builder import ModelBuilder
 
 
 def _touched(weeks: IntArray, start: IntArray, end: IntArray) -> tuple[IntArray, IntArray]:
@@ -38,15 +34,15 @@ class WeeklyCap(Rule):
             return None
         return pairs.minutes > hours_to_minutes(cap_hours)
 
-    def add(self, builder: ModelBuilder) -> None:
-        cap_hours = builder.arrays.instance.policy.max_secondary_hours_per_week
-        if cap_hours is None or len(builder.pairs) == 0:
+    def add(self, model: ModelWriter) -> None:
+        cap_hours = model.arrays.instance.policy.max_secondary_hours_per_week
+        if cap_hours is None or len(model.pairs) == 0:
             return
-        cap, pairs = hours_to_minutes(cap_hours), builder.pairs
-        weeks = iso_weeks(builder.arrays)
+        cap, pairs = hours_to_minutes(cap_hours), model.pairs
+        weeks = iso_weeks(model.arrays)
         pair, week = _touched(weeks, pairs.start, pairs.end)
-        for _, group in builder.groups(pairs.member[pair] * len(weeks) + week):
+        for _, group in groups(pairs.member[pair] * len(weeks) + week):
             idx = pair[group]
             _, first = np.unique(pairs.shift[idx], return_index=True)
             if pairs.minutes[idx[first]].sum() > cap:
-                builder.add_linear(idx, pairs.minutes[idx], 0, cap)
+                model.add_linear(idx, pairs.minutes[idx], 0, cap)

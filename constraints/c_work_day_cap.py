@@ -7,16 +7,12 @@ C-WORK-DAY-CAP, §IV.A.12 and §II.H: on-duty hours less exception time plus sec
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
-from offduty.constraints.base import Pairs, Rule
+from offduty.constraints.base import Pairs, Rule, groups
+from offduty.constraints.model import ModelWriter
 from offduty.constraints.workdays import work_days
 from offduty.models.arrays import BoolArray, hours_to_minutes
-
-if TYPE_CHECKING:
-    from offduty.solver.builder import ModelBuilder
 
 
 class WorkDayCap(Rule):
@@ -35,18 +31,18 @@ class WorkDayCap(Rule):
         out[pair[over]] = True
         return out & ~a.member_cap_exception[pairs.member]
 
-    def add(self, builder: ModelBuilder) -> None:
-        a, pairs = builder.arrays, builder.pairs
+    def add(self, model: ModelWriter) -> None:
+        a, pairs = model.arrays, model.pairs
         cap = hours_to_minutes(a.instance.policy.work_day_cap_hours)
         days = work_days(a)
         pair, day = days.touched(pairs.member, pairs.start, pairs.end)
         keep = ~a.member_cap_exception[pairs.member[pair]]
         pair, day = pair[keep], day[keep]
-        for d, group in builder.groups(day):
+        for d, group in groups(day):
             idx = pair[group]
             room = cap - int(days.on_duty[d])
             # a member holds at most one position per shift: count each shift once
             _, first = np.unique(pairs.shift[idx], return_index=True)
             if pairs.minutes[idx[first]].sum() <= room:
                 continue
-            builder.add_linear(idx, pairs.minutes[idx], 0, room)
+            model.add_linear(idx, pairs.minutes[idx], 0, room)

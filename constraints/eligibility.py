@@ -31,6 +31,15 @@ class Eligibility:
         r = int(self.reason[member, position])
         return REASON_CODES[r] if r else None
 
+    def unkeepable_locks(self) -> list[str]:
+        """The locked assignments no roster can keep: a rule excludes the pair on its own."""
+        a = self.pairs.arrays
+        locked = a.assignment_locked
+        members, positions = a.assignment_member[locked], a.assignment_position[locked]
+        missing = self.pairs.index_of(members, positions) < 0
+        return [f"locked assignment {a.member_ids[m]} → {a.position_ids[p]} breaks {self.code(m, p)}"
+                for m, p in zip(members[missing].tolist(), positions[missing].tolist(), strict=True)]
+
 
 def compute_eligibility(arrays: InstanceArrays,
                         candidates: Candidates = Candidates.ALL_ELIGIBLE) -> Eligibility:

@@ -29,19 +29,15 @@ year to date (the list cannot see new hours).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from offduty.constraints.base import Pairs
+from offduty.constraints.model import ModelWriter
 from offduty.distribution.base import Strategy, Terms, dense_rank
 from offduty.distribution.first_come import first_come_ranks
 from offduty.distribution.hours import add_segments, segments, ytd_minutes
 from offduty.models.arrays import FloatArray, InstanceArrays, IntArray
 from offduty.models.instance import BalancedWeights
-
-if TYPE_CHECKING:
-    from offduty.solver.builder import ModelBuilder
 
 SCALE = 100_000
 
@@ -77,16 +73,16 @@ class Balanced(Strategy):
 
     name = "balanced"
 
-    def terms(self, builder: ModelBuilder) -> Terms:
-        arrays, pairs = builder.arrays, builder.pairs
+    def terms(self, model: ModelWriter) -> Terms:
+        arrays, pairs = model.arrays, model.pairs
         weights = arrays.instance.policy.balanced_weights
         pool = _pool(arrays, pairs.member)
         linear = np.rint(SCALE * rank_scores(arrays, pool, pairs.member, pairs.shift, weights))
-        variables = [builder.pair_vars]
+        variables = [model.pair_vars]
         coeffs = [linear.astype(np.int64)]
         if weights.hours > 0 and len(pairs):
             seg = segments(arrays, pairs)
-            variables.append(add_segments(builder, seg))
+            variables.append(add_segments(model, seg))
             coeffs.append(self._hours_coeffs(arrays, pairs, seg.slope, seg.max_new, seg.members,
                                              weights.hours))
         return Terms(variables=np.concatenate(variables), coeffs=np.concatenate(coeffs))

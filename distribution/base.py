@@ -7,14 +7,12 @@ coefficients, offset) and `solver/` decides the tiers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 import numpy as np
 
+from offduty.constraints.model import ModelWriter
 from offduty.models.arrays import InstanceArrays, IntArray
-
-if TYPE_CHECKING:
-    from offduty.solver.builder import ModelBuilder
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,7 +37,7 @@ class Strategy:
     def summary(cls) -> str:
         return (cls.__doc__ or "").strip().splitlines()[0]
 
-    def terms(self, builder: ModelBuilder) -> Terms:
+    def terms(self, model: ModelWriter) -> Terms:
         raise NotImplementedError
 
     def pair_order_key(self, arrays: InstanceArrays, member: IntArray, position: IntArray) -> IntArray:

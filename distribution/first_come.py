@@ -19,15 +19,12 @@ exists. (Ranks being per shift is harmless: the swap never moves work between sh
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
+from offduty.constraints.model import ModelWriter
 from offduty.distribution.base import Strategy, Terms
 from offduty.models.arrays import InstanceArrays, IntArray
-
-if TYPE_CHECKING:
-    from offduty.solver.builder import ModelBuilder
 
 
 @dataclass(frozen=True, eq=False)
@@ -94,10 +91,10 @@ class FirstCome(Strategy):
 
     name = "first_come"
 
-    def terms(self, builder: ModelBuilder) -> Terms:
-        pairs = builder.pairs
-        rank = first_come_ranks(builder.arrays).of(pairs.member, pairs.shift)
-        return Terms(variables=builder.pair_vars, coeffs=rank)
+    def terms(self, model: ModelWriter) -> Terms:
+        pairs = model.pairs
+        rank = first_come_ranks(model.arrays).of(pairs.member, pairs.shift)
+        return Terms(variables=model.pair_vars, coeffs=rank)
 
     def pair_order_key(self, arrays: InstanceArrays, member: IntArray, position: IntArray) -> IntArray:
         return first_come_ranks(arrays).of(member, arrays.position_shift[position])

@@ -31,7 +31,7 @@ lowers a strictly convex sum). Both new totals are reachable amounts, so the mod
 equals f there and the tier-2 objective drops: a contradiction. Hence no such transfer exists.
 (A linear penalty, e.g. "fewest hours first" ranks, would only tie here, not forbid it.)
 
-Measured alternative (`distribution.hours_leximax`): lexicographic min-max of the totals
+Measured alternative (`offduty.benchmarks.experiments.hours_leximax`): lexicographic min-max of the totals
 (minimize the largest total, then the number of members at it, then the next value, ...) also
 implies the transfer property, but takes one CP-SAT solve per level of the sorted totals.
 Measured on the chiefs-game demo (`benchmarks.scenarios.generate("chiefs-game", seed)`: 1,300
@@ -49,10 +49,11 @@ so wall times vary; CP-SAT's deterministic time ("det") does not:
 A leximax level took 1.8-2.2 s (median) and about 290 members were still unplaced at the cut-off,
 so leximax is at least two orders of magnitude slower here; its incumbent at the cut-off still
 had 76 / 10 / 39 transfer violations, the penalty's optimum none (checked by
-`distribution.properties.transfer_violations`). Inside `solver.solve` (greedy hint completed
-through `builder.derive`) the hours tier proves optimality in 2.3-4 s on these seeds, against
+`offduty.solver.properties.transfer_violations`). Inside `solver.solve` (greedy hint completed
+through `ModelWriter.derive`) the hours tier proves optimality in 2.3-4 s on these seeds, against
 0.5-0.8 s for seniority. The piecewise-linear penalty is therefore the default and the only
-formulation behind `terms()`; `python -m offduty.distribution.hours_leximax [--limit=S] 1 2 3` repeats
+formulation behind `terms()`;
+`python -m offduty.benchmarks.experiments.hours_leximax [--limit=S] 1 2 3` repeats
 the measurement.
 """
 
@@ -60,16 +61,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from offduty.constraints.base import Pairs
+from offduty.constraints.base import Pairs, groups
+from offduty.constraints.model import ModelWriter
 from offduty.distribution.base import Strategy, Terms, dense_rank
 from offduty.models.arrays import MINUTES_PER_HOUR, InstanceArrays, IntArray
-
-if TYPE_CHECKING:
-    from offduty.solver.builder import ModelBuilder
 
 #: Most breakpoints per member before they are thinned (see the module docstring).
 MAX_BREAKPOINTS = 96
@@ -150,24 +148,21 @@ def segments(arrays: InstanceArrays, pairs: Pairs, max_breakpoints: int = MAX_BR
                     max_new=np.asarray(max_new, dtype=np.int64), exact=exact)
 
 
-def add_segments(builder: ModelBuilder, seg: Segments) -> IntArray:
+def add_segments(model: ModelWriter, seg: Segments) -> IntArray:
     """Segment variables linked to each member's new minutes; returns their variable indices.
 
-    Each segment is also declared to the builder as derived (filled in order from the member's
+    Each segment is also declared to the model as derived (filled in order from the member's
     new minutes), so that a roster completes to a full hint.
     """
-    pairs = builder.pairs
-    first = len(builder.proto.variables)
-    for length in seg.length.tolist():
-        builder.new_int(0, length)
-    variables = np.arange(first, first + len(seg.length), dtype=np.int64)
-    pair_groups = dict(builder.groups(pairs.member))
-    for m, idx in builder.groups(seg.member):
+    pairs = model.pairs
+    variables = model.new_ints(0, seg.length)
+    pair_groups = dict(groups(pairs.member))
+    for m, idx in groups(seg.member):
         p = pair_groups[m]
-        builder.add_linear(np.concatenate([p, variables[idx]]),
+        model.add_linear(np.concatenate([p, variables[idx]]),
                            np.concatenate([pairs.minutes[p], -np.ones(len(idx), dtype=np.int64)]), 0, 0)
         for k in idx.tolist():
-            builder.derive(int(variables[k]), _segment_rule(p, pairs.minutes[p], int(seg.lo[k]),
+            model.derive(int(variables[k]), _segment_rule(p, pairs.minutes[p], int(seg.lo[k]),
                                                             int(seg.length[k])))
     return variables
 
@@ -189,9 +184,9 @@ class Hours(Strategy):
     def __init__(self, max_breakpoints: int = MAX_BREAKPOINTS) -> None:
         self.max_breakpoints = max_breakpoints
 
-    def terms(self, builder: ModelBuilder) -> Terms:
-        seg = segments(builder.arrays, builder.pairs, self.max_breakpoints)
-        variables = add_segments(builder, seg)
+    def terms(self, model: ModelWriter) -> Terms:
+        seg = segments(model.arrays, model.pairs, self.max_breakpoints)
+        variables = add_segments(model, seg)
         return Terms(variables=variables, coeffs=seg.slope)
 
     def pair_order_key(self, arrays: InstanceArrays, member: IntArray, position: IntArray) -> IntArray:

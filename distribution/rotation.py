@@ -13,13 +13,9 @@ contradicting optimality. So no such swap exists.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from offduty.constraints.model import ModelWriter
 from offduty.distribution.base import Strategy, Terms, dense_rank
 from offduty.models.arrays import InstanceArrays, IntArray
-
-if TYPE_CHECKING:
-    from offduty.solver.builder import ModelBuilder
 
 
 def rotation_rank(arrays: InstanceArrays) -> IntArray:
@@ -32,9 +28,9 @@ class Rotation(Strategy):
 
     name = "rotation"
 
-    def terms(self, builder: ModelBuilder) -> Terms:
-        rank = rotation_rank(builder.arrays)
-        return Terms(variables=builder.pair_vars, coeffs=rank[builder.pairs.member])
+    def terms(self, model: ModelWriter) -> Terms:
+        rank = rotation_rank(model.arrays)
+        return Terms(variables=model.pair_vars, coeffs=rank[model.pairs.member])
 
     def pair_order_key(self, arrays: InstanceArrays, member: IntArray, position: IntArray) -> IntArray:
         return rotation_rank(arrays)[member]

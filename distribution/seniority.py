@@ -12,13 +12,9 @@ objective by r(a) − r(b) < 0, contradicting optimality. So no such swap exists
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from offduty.constraints.model import ModelWriter
 from offduty.distribution.base import Strategy, Terms, dense_rank
 from offduty.models.arrays import InstanceArrays, IntArray
-
-if TYPE_CHECKING:
-    from offduty.solver.builder import ModelBuilder
 
 
 def seniority_rank(arrays: InstanceArrays) -> IntArray:
@@ -30,10 +26,10 @@ class Seniority(Strategy):
 
     name = "seniority"
 
-    def terms(self, builder: ModelBuilder) -> Terms:
-        rank = seniority_rank(builder.arrays)
-        pairs = builder.pairs
-        return Terms(variables=builder.pair_vars, coeffs=rank[pairs.member])
+    def terms(self, model: ModelWriter) -> Terms:
+        rank = seniority_rank(model.arrays)
+        pairs = model.pairs
+        return Terms(variables=model.pair_vars, coeffs=rank[pairs.member])
 
     def pair_order_key(self, arrays: InstanceArrays, member: IntArray, position: IntArray) -> IntArray:
         return seniority_rank(arrays)[member]

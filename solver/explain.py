@@ -11,21 +11,23 @@ from __future__ import annotations
 import numpy as np
 from ortools.sat.python import cp_model
 
-from offduty.models.arrays import from_minutes
-from offduty.solver.builder import FloorRow, ModelBuilder
-from offduty.solver.params import SolveParams, configure
+from offduty.constraints.model import FloorRow
+from offduty.models.arrays import InstanceArrays, from_minutes
+from offduty.solver.builder import CpSatModel
+from offduty.solver.params import configure
+from offduty.solver.prepare import Prepared
+from offduty.solver.verify import verify
 
 #: Seconds allowed per event when computing the most that is achievable.
 EXPLAIN_TIME_LIMIT = 10.0
 
 
-def _when(builder: ModelBuilder, start: int, end: int) -> str:
-    tz = builder.arrays.tz
+def _when(arrays: InstanceArrays, start: int, end: int) -> str:
+    tz = arrays.tz
     return f"{from_minutes(start, tz):%Y-%m-%d %H:%M}–{from_minutes(end, tz):%H:%M}"
 
 
-def _floor_text(builder: ModelBuilder, event: int, floor: int) -> str:
-    a = builder.arrays
+def _floor_text(a: InstanceArrays, event: int, floor: int) -> str:
     ev = a.instance.events[event]
     ratio = a.instance.policy.staffing_ratio(ev.venue)
     detail = ""
@@ -36,45 +38,44 @@ def _floor_text(builder: ModelBuilder, event: int, floor: int) -> str:
             f"instant of its window{detail}")
 
 
-def obvious_infeasibility(builder: ModelBuilder) -> list[str]:
+def obvious_infeasibility(prepared: Prepared) -> list[str]:
     """Floors that fail on counting alone: fewer slots or eligible members than the floor."""
-    if builder.allow_understaffed:
+    if prepared.params.allow_understaffed:
         return []
+    a = prepared.arrays
     out = []
     reported: set[int] = set()
-    for row in builder.floor_rows:
-        members = len(np.unique(builder.pairs.member[row.pairs]))
+    for row in prepared.model.cpsat.floor_rows:
+        members = len(np.unique(prepared.pairs.member[row.pairs]))
         most = min(row.capacity, members)
         if most < row.floor and row.event not in reported:
             reported.add(row.event)
             why = (f"only {row.capacity} positions cover it" if row.capacity <= members
                    else f"only {members} eligible members can work then")
-            out.append(f"{_floor_text(builder, row.event, row.floor)}; during "
-                       f"{_when(builder, row.start, row.end)} at most {most} can be assigned: {why}")
+            out.append(f"{_floor_text(a, row.event, row.floor)}; during "
+                       f"{_when(a, row.start, row.end)} at most {most} can be assigned: {why}")
     return out
 
 
-def explain_infeasible(builder: ModelBuilder, params: SolveParams) -> list[str]:
+def explain_infeasible(prepared: Prepared) -> list[str]:
     """Why tier 1 is infeasible: locked conflicts, or each floor that cannot be met alone."""
-    a = builder.arrays
+    a, params = prepared.arrays, prepared.params
     locked = a.assignment_locked
     if locked.any():
-        from offduty.solver.verify import verify
-
         pairs = list(zip([a.member_ids[m] for m in a.assignment_member[locked]],
                          [a.position_ids[p] for p in a.assignment_position[locked]], strict=True))
         clashes = verify(a.instance, pairs, candidates=params.candidates.value, allow_understaffed=True)
         if clashes:
             return [f"locked assignments break {v.code}: {v.message}" for v in clashes]
     rows_by_event: dict[int, list[FloorRow]] = {}
-    for row in builder.floor_rows:
+    for row in prepared.model.cpsat.floor_rows:
         rows_by_event.setdefault(row.event, []).append(row)
     out = []
     for event, rows in rows_by_event.items():
-        best, binding = _most_achievable(builder, params, event, rows[0].floor)
+        best, binding = _most_achievable(prepared, event, rows[0].floor)
         if best is not None and best < rows[0].floor:
-            where = f" during {_when(builder, binding.start, binding.end)}" if binding else ""
-            out.append(f"{_floor_text(builder, event, rows[0].floor)}; at most {best} can be "
+            where = f" during {_when(a, binding.start, binding.end)}" if binding else ""
+            out.append(f"{_floor_text(a, event, rows[0].floor)}; at most {best} can be "
                        f"assigned{where}")
     if not out and rows_by_event:
         names = ", ".join(a.event_ids[e] for e in rows_by_event)
@@ -83,17 +84,16 @@ def explain_infeasible(builder: ModelBuilder, params: SolveParams) -> list[str]:
     return out or ["no roster satisfies every rule (no single cause found)"]
 
 
-def _most_achievable(builder: ModelBuilder, params: SolveParams, event: int,
-                     floor: int) -> tuple[int | None, FloorRow | None]:
+def _most_achievable(prepared: Prepared, event: int, floor: int) -> tuple[int | None, FloorRow | None]:
     """Maximize the event's least staffed instant with every rule but the floors."""
-    relaxed = ModelBuilder(builder.arrays, builder.eligibility, allow_understaffed=True).build()
+    relaxed = CpSatModel(prepared.arrays, prepared.pairs, allow_understaffed=True).build()
     rows = [r for r in relaxed.floor_rows if r.event == event]
     z = relaxed.new_int(0, floor, "least_staffed")
     for row in rows:
         relaxed.add_linear([*row.pairs.tolist(), z], [*([1] * len(row.pairs)), -1], 0, cp_model.INT_MAX)
     relaxed.set_objective([z], [-1])
     solver = cp_model.CpSolver()
-    configure(solver, params, EXPLAIN_TIME_LIMIT)
+    configure(solver, prepared.params.engine, EXPLAIN_TIME_LIMIT)
     status = solver.solve(relaxed.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, None

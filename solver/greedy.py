@@ -18,22 +18,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from offduty.constraints.eligibility import compute_eligibility
+from offduty.constraints.base import Pairs
 from offduty.constraints.workdays import iso_weeks, work_days
-from offduty.distribution.base import Strategy
-from offduty.distribution.metrics import solution_metrics
-from offduty.distribution.registry import get_strategy
-from offduty.models.arrays import InstanceArrays, IntArray, hours_to_minutes
+from offduty.models.arrays import IntArray, hours_to_minutes
 from offduty.models.instance import Instance
 from offduty.models.solution import SolveStatus
-from offduty.solver.builder import ModelBuilder
 from offduty.solver.params import SolveParams
+from offduty.solver.prepare import Prepared, prepare
 from offduty.solver.result import Result
+from offduty.solver.roster import roster_parts, shortages_out
 
 
 @dataclass(frozen=True, eq=False)
-class GreedySolution:
-    values: IntArray  # 0/1 per pair variable
+class GreedyRoster:
+    values: IntArray  # 0/1 per eligible pair
     #: Why the roster breaks a rule, when the locked assignments (kept regardless) force it to.
     flaw: str | None = None
 
@@ -41,10 +39,14 @@ class GreedySolution:
     def valid(self) -> bool:
         return self.flaw is None
 
+    @property
+    def chosen(self) -> IntArray:
+        return np.flatnonzero(self.values == 1)
 
-def greedy_values(builder: ModelBuilder, strategy: Strategy) -> GreedySolution:
-    """The greedy list solution."""
-    a, pairs = builder.arrays, builder.pairs
+
+def greedy_roster(prepared: Prepared) -> GreedyRoster:
+    """The greedy list roster over the prepared eligible pairs."""
+    a, pairs = prepared.arrays, prepared.pairs
     policy = a.instance.policy
     rest = hours_to_minutes(policy.min_rest_hours)
     cap = hours_to_minutes(policy.work_day_cap_hours)
@@ -52,8 +54,9 @@ def greedy_values(builder: ModelBuilder, strategy: Strategy) -> GreedySolution:
                 if policy.max_secondary_hours_per_week is not None else None)
     n = len(pairs)
     chosen = np.zeros(n, dtype=np.int64)
+    conflicts = prepared.eligibility.unkeepable_locks()
     if n == 0:
-        return GreedySolution(chosen, builder.conflicts[0] if builder.conflicts else None)
+        return GreedyRoster(chosen, conflicts[0] if conflicts else None)
 
     days = work_days(a)
     day_pair, day_idx = days.touched(pairs.member, pairs.start, pairs.end)
@@ -98,13 +101,14 @@ def greedy_values(builder: ModelBuilder, strategy: Strategy) -> GreedySolution:
         for w in range(int(first_week[i]), int(last_week[i]) + 1):
             week_load[(m, w)] += minutes[i]
 
-    flaw = builder.conflicts[0] if builder.conflicts else None
-    for i in np.flatnonzero(builder.locked_pairs()).tolist():
+    flaw = conflicts[0] if conflicts else None
+    locked = pairs.locked()
+    for i in np.flatnonzero(locked).tolist():
         if not fits(i) and flaw is None:
             flaw = "the locked assignments break a rule between themselves"
         take(i)
 
-    key = strategy.pair_order_key(a, pairs.member, pairs.position)
+    key = prepared.strategy.pair_order_key(a, pairs.member, pairs.position)
     order = np.lexsort((pairs.member, key, pairs.position))  # by position, then list order
     by_position = np.split(order, np.flatnonzero(np.diff(pairs.position[order])) + 1)
     candidates = {int(pairs.position[g[0]]): g for g in by_position}
@@ -116,56 +120,42 @@ def greedy_values(builder: ModelBuilder, strategy: Strategy) -> GreedySolution:
             if not chosen[i] and fits(int(i)):
                 take(int(i))
 
-    if not _empty_short_tavern_shifts(builder, chosen) and flaw is None:
+    if not _empty_short_tavern_shifts(pairs, chosen, locked) and flaw is None:
         flaw = "the greedy list left a tavern shift with a locked member below its minimum"
-    return GreedySolution(chosen, flaw)
+    return GreedyRoster(chosen, flaw)
 
 
-def _empty_short_tavern_shifts(builder: ModelBuilder, chosen: IntArray) -> bool:
+def _empty_short_tavern_shifts(pairs: Pairs, chosen: IntArray, locked: np.ndarray) -> bool:
     """Empty the tavern shifts below their minimum; False if locked assignments keep one short."""
-    a, pairs = builder.arrays, builder.pairs
+    a = pairs.arrays
     minimum = a.instance.policy.tavern_min_officers
     bound = (a.employer_tavern[a.event_employer] & ~a.event_understaffing_approved)[a.shift_event]
     staffed = np.bincount(pairs.shift, weights=chosen, minlength=a.n_shifts)
     short = bound & (staffed > 0) & (staffed < minimum)
-    locked = builder.locked_pairs()
     chosen[short[pairs.shift] & ~locked] = 0
     return not (short[pairs.shift] & locked).any()
 
 
 def solve_greedy(instance: Instance, params: SolveParams | None = None) -> Result:
-    """The greedy baseline as a full solve: same Result format as `solver.solve`."""
-    from offduty.solver.solve import assignments_out, shortages_out, unfilled_out
-
+    """The greedy baseline as a full solve: the same Result format as `solver.solve`."""
     params = params or SolveParams()
-    started = time.perf_counter()
-    strategy = get_strategy(params.strategy)
-    arrays = InstanceArrays.build(instance)
-    eligibility = compute_eligibility(arrays, params.candidates)
-    builder = ModelBuilder(arrays, eligibility, allow_understaffed=True).build()
-    build_s = time.perf_counter() - started
+    prepared = prepare(instance, params)
+    build_s = prepared.elapsed()
     t = time.perf_counter()
-    greedy = greedy_values(builder, strategy)
-    values = greedy.values
+    greedy = greedy_roster(prepared)
     solve_s = time.perf_counter() - t
-    chosen = np.flatnonzero(values == 1)
-    member, position = builder.pairs.member[chosen], builder.pairs.position[chosen]
-    shortages = shortages_out(builder, values)
-    explanation = list(builder.conflicts)
-    if greedy.flaw is not None and not explanation:
-        explanation.append(greedy.flaw)
+    chosen = greedy.chosen
+    shortages = shortages_out(prepared.arrays, prepared.pairs.position[chosen])
+    explanation = [] if greedy.valid else [str(greedy.flaw)]
     if shortages and not params.allow_understaffed:
         explanation.append("the greedy list left staffing floors unmet (see shortages)")
-    ok = not explanation
     return Result.model_validate({
-        "status": SolveStatus.FEASIBLE if ok else SolveStatus.UNKNOWN,
+        "status": SolveStatus.UNKNOWN if explanation else SolveStatus.FEASIBLE,
         "strategy": params.strategy,
         "candidates": params.candidates,
         "timings": {"build_s": round(build_s, 4), "solve_s": round(solve_s, 4),
-                    "total_s": round(time.perf_counter() - started, 4)},
-        "assignments": assignments_out(arrays, member, position),
-        "unfilled": unfilled_out(arrays, eligibility, position),
-        "metrics": solution_metrics(arrays, eligibility, member, position),
+                    "total_s": round(prepared.elapsed(), 4)},
+        **roster_parts(prepared.eligibility, chosen),
         "shortages": shortages,
         "explanation": explanation,
     })

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
@@ -25,16 +25,13 @@ DEFAULT_LAZY_LP_ROWS = False
 
 
 @dataclass(frozen=True)
-class SolveParams:
-    strategy: str = "seniority"
-    candidates: Candidates = Candidates.ALL_ELIGIBLE
-    #: Seconds for the whole solve, all tiers together.
-    time_limit: float = 60.0
+class EngineParams:
+    """How the engine searches: tuning that never changes what counts as a valid or best roster."""
+
     workers: int = DEFAULT_WORKERS
     seed: int = 0
     #: Stop a tier once its relative gap is at most this.
     relative_gap: float = 0.0
-    allow_understaffed: bool = False
     linearization_level: int = DEFAULT_LINEARIZATION_LEVEL
     presolve: bool = DEFAULT_PRESOLVE
     #: Start each solve from the greedy list solution (a complete hint).
@@ -42,6 +39,30 @@ class SolveParams:
     #: Use OR-Tools' default parameters instead of offduty's tuning (a benchmark peer).
     ortools_defaults: bool = False
     log_search: bool = False
+
+    def __post_init__(self) -> None:
+        if self.workers < 1:
+            raise ValueError(f"workers must be at least 1, not {self.workers}")
+        if not 0 <= self.relative_gap < 1:
+            raise ValueError(f"relative_gap must be in [0, 1), not {self.relative_gap}")
+
+
+@dataclass(frozen=True)
+class SolveParams:
+    """The problem's options: what is solved and for how long. `engine` holds the tuning."""
+
+    strategy: str = "seniority"
+    candidates: Candidates = Candidates.ALL_ELIGIBLE
+    #: Seconds for the whole solve: model build and every tier together.
+    time_limit: float = 60.0
+    #: Report unmet C-STAFFING-RATIO floors as shortages instead of answering infeasible.
+    allow_understaffed: bool = False
+    engine: EngineParams = field(default_factory=EngineParams)
+
+    def __post_init__(self) -> None:
+        if not self.time_limit > 0 or self.time_limit != self.time_limit:
+            raise ValueError(f"time_limit must be a positive number of seconds, not {self.time_limit}")
+        object.__setattr__(self, "candidates", Candidates(self.candidates))
 
 
 @dataclass(frozen=True)
@@ -63,15 +84,14 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
     return abs(objective - bound) / max(1.0, abs(objective))
 
 
-def configure(solver: cp_model.CpSolver, params: SolveParams, time_limit: float) -> None:
+def configure(solver: cp_model.CpSolver, params: EngineParams, time_limit: float) -> None:
     p = solver.parameters
     p.max_time_in_seconds = max(0.0, time_limit)
     p.random_seed = params.seed
     p.log_search_progress = params.log_search
-    if params.ortools_defaults:
-        p.num_workers = params.workers
-        return
     p.num_workers = params.workers
+    if params.ortools_defaults:
+        return
     p.linearization_level = params.linearization_level
     p.cp_model_presolve = params.presolve
     p.cp_model_probing_level = DEFAULT_PROBING_LEVEL

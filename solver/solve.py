@@ -1,10 +1,13 @@
-"""`solve(instance, params) -> Result`: build the model, solve it tier by tier, explain.
+"""`solve(instance, params) -> Result`: prepare, greedy roster, build, solve the tiers, report.
 
-Tiers (all minimized; CP-SAT has no lexicographic objective, so each tier is solved, then fixed
-at its value with the whole solution as the next tier's hint):
-1. coverage: the priority-weighted number of unfilled slots;
-2. the distribution strategy's terms;
-3. only when the instance carries a current roster: the number of its assignments not kept.
+Anytime: the greedy list roster exists before the model is built. When it keeps every rule it
+is the first solution, the hint, and the answer if the time limit or a stop arrives before
+CP-SAT finds better. The time limit covers everything from the call on (preparation, greedy,
+build, every tier).
+
+Honest figures: each tier reports the returned roster's value on that tier and the bound that
+was proven for it (none when the tier was not solved); the headline gap is the worst tier's, and
+None ("not proven") when some tier has no bound. A tier never shows 0 % without a proof.
 """
 
 from __future__ import annotations
@@ -18,44 +21,248 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.sat.python import cp_model
 
-from offduty.constraints.eligibility import Eligibility, compute_eligibility
-from offduty.distribution.base import Terms
-from offduty.distribution.metrics import solution_metrics
-from offduty.distribution.registry import get_strategy
-from offduty.models.arrays import MINUTES_PER_HOUR, InstanceArrays, IntArray, from_minutes
 from offduty.models.instance import Instance
-from offduty.models.solution import AssignmentOut, ShortageOut, SolveStatus, TierOut, UnfilledOut
-from offduty.solver.builder import ModelBuilder
+from offduty.models.solution import SolveStatus, TierOut
+from offduty.solver.explain import explain_infeasible, obvious_infeasibility
+from offduty.solver.greedy import GreedyRoster, greedy_roster
 from offduty.solver.params import Progress, SolveParams, configure, relative_gap
+from offduty.solver.prepare import Prepared, prepare
 from offduty.solver.result import Result
+from offduty.solver.roster import roster_parts, shortages_out
+from offduty.solver.tiers import Tier, coverage_lower_bound, coverage_terms
 
 ProgressCallback = Callable[[Progress], None]
 #: CP-SAT's bounds carry floating-point noise (1.0000000000000004); objectives are integers.
 BOUND_TOLERANCE = 1e-6
 
 
-@dataclass
-class _Tier:
-    name: str
-    terms: Terms
-
-
-@dataclass
+@dataclass(frozen=True)
 class _TierOutcome:
-    status: SolveStatus
-    objective: float | None
+    status: SolveStatus  # optimal, feasible (a solution), infeasible or unknown (none)
     bound: float | None
-    values: IntArray | None
+    values: np.ndarray | None
     solve_s: float
+
+
+def solve(instance: Instance, params: SolveParams | None = None, *,
+          progress: ProgressCallback | None = None, stop: threading.Event | None = None) -> Result:
+    """Fill the instance's positions. "No solution" is a status of the Result, not an exception.
+
+    `progress` is called with every improving solution and bound; setting `stop` ends the search
+    and returns the best roster found so far. Raises ValueError for an unknown strategy."""
+    return _Solve(prepare(instance, params or SolveParams()), progress, stop).run()
+
+
+class _Solve:
+    def __init__(self, prepared: Prepared, progress: ProgressCallback | None,
+                 stop: threading.Event | None) -> None:
+        self.prepared, self.progress, self.stop = prepared, progress, stop
+        self.explanation: list[str] = []
+        self.solve_s = 0.0
+        self.greedy_s = 0.0
+
+    def stopped(self) -> bool:
+        return self.stop is not None and self.stop.is_set()
+
+    def run(self) -> Result:
+        p = self.prepared
+        conflicts = p.eligibility.unkeepable_locks()
+        if conflicts:
+            return self.no_solution(SolveStatus.INFEASIBLE, conflicts)
+        greedy = self.greedy() if p.params.engine.greedy_hint else None
+        fallback = greedy if greedy is not None and self.acceptable(greedy) else None
+        if p.remaining() <= 0 or self.stopped():
+            return self.give_up("before the model was built", fallback)
+        model = p.model
+        reasons = obvious_infeasibility(p)
+        if reasons:
+            return self.no_solution(SolveStatus.INFEASIBLE, reasons)
+        hint = model.cpsat.complete(greedy.values) if greedy is not None else None
+        best: np.ndarray | None = None  # the values of the last tier solved
+        outcomes: list[_TierOutcome] = []
+        for index, tier in enumerate(model.tiers):
+            if p.remaining() <= 0 or self.stopped():
+                self.explanation.append(f"tier {tier.name!r} not run: " + self.why_stopped())
+                break
+            outcome = self.shortcut(tier, hint, fallback) if index == 0 else None
+            if outcome is None:
+                if hint is not None:
+                    model.cpsat.set_hint(hint)
+                outcome = self.run_tier(tier, index)
+            self.solve_s += outcome.solve_s
+            outcomes.append(outcome)
+            if outcome.values is None:
+                if index == 0 and outcome.status == SolveStatus.INFEASIBLE:
+                    return self.no_solution(SolveStatus.INFEASIBLE, explain_infeasible(p))
+                self.explanation.append(f"tier {tier.name!r} found no solution in the time left")
+                break
+            hint = best = outcome.values
+            self.fix(tier, best)
+        if best is None:
+            return self.give_up("before CP-SAT found a roster", fallback)
+        return self.result(best, outcomes)
+
+    # --- steps ------------------------------------------------------------------------------
+
+    def greedy(self) -> GreedyRoster:
+        t = time.perf_counter()
+        greedy = greedy_roster(self.prepared)
+        self.greedy_s = time.perf_counter() - t
+        if self.progress is not None and greedy.valid:
+            coverage = Tier("coverage", coverage_terms(self.prepared.pairs))
+            objective = float(coverage.value(greedy.values))
+            bound = float(coverage_lower_bound(self.prepared.pairs))
+            self.progress(Progress("coverage", 0, objective, bound, relative_gap(objective, bound),
+                                   self.prepared.elapsed(), 1))
+        return greedy
+
+    def acceptable(self, greedy: GreedyRoster) -> bool:
+        """The greedy roster keeps every rule: no flaw, and floors met unless understaffing is allowed
+        (the list does not plan for staffing floors)."""
+        if not greedy.valid:
+            return False
+        p = self.prepared
+        return p.params.allow_understaffed or not shortages_out(p.arrays, p.pairs.position[greedy.chosen])
+
+    def shortcut(self, tier: Tier, hint: np.ndarray | None,
+                 fallback: GreedyRoster | None) -> _TierOutcome | None:
+        """Tier 1 is proven without CP-SAT when the greedy roster leaves unfilled only the slots no
+        eligible member exists for."""
+        unavoidable = coverage_lower_bound(self.prepared.pairs)
+        if fallback is None or hint is None or tier.value(hint) != unavoidable:
+            return None
+        self.fix_each_position_full()
+        if self.progress is not None:
+            self.progress(Progress(tier.name, 0, float(unavoidable), float(unavoidable), 0.0,
+                                   self.prepared.elapsed(), 1))
+        return _TierOutcome(SolveStatus.OPTIMAL, float(unavoidable), hint, 0.0)
+
+    def fix_each_position_full(self) -> None:
+        """At the unavoidable bound every position holds min(count, eligible) members. One equality
+        per position says so far more tightly than the one aggregated tier row (kc-week: gap at
+        60 s 1.65 % → 0.87 %)."""
+        pairs = self.prepared.pairs
+        count = self.prepared.arrays.position_count
+        eligible = np.bincount(pairs.position, minlength=len(count))
+        order = np.argsort(pairs.position, kind="stable")
+        cuts = np.cumsum(eligible)[:-1]
+        cpsat = self.prepared.model.cpsat
+        for position, idx in enumerate(np.split(order, cuts)):
+            if len(idx):
+                filled = min(int(count[position]), len(idx))
+                cpsat.add_linear(idx, np.ones(len(idx), dtype=np.int64), filled, filled)
+
+    def run_tier(self, tier: Tier, index: int) -> _TierOutcome:
+        p = self.prepared
+        cpsat = p.model.cpsat
+        cpsat.set_objective(tier.terms.variables, tier.terms.coeffs, tier.terms.offset)
+        solver = cp_model.CpSolver()
+        configure(solver, p.params.engine, p.remaining())
+        reporter = _Reporter(tier.name, index, p, self.progress, self.stop)
+        t = time.perf_counter()
+        with _StopWatcher(solver, self.stop):
+            status = solver.solve(cpsat.model, reporter)
+        solve_s = time.perf_counter() - t
+        if status == cp_model.MODEL_INVALID:
+            raise RuntimeError(f"offduty built an invalid CP-SAT model: {cpsat.model.validate()}")
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            infeasible = status == cp_model.INFEASIBLE
+            return _TierOutcome(SolveStatus.INFEASIBLE if infeasible else SolveStatus.UNKNOWN, None, None,
+                                solve_s)
+        values = np.asarray(solver.response_proto.solution, dtype=np.int64)
+        # integer coefficients and offset: the objective is an integer, the bound rounds up to one
+        objective = float(round(solver.objective_value))
+        bound = float(math.ceil(solver.best_objective_bound - BOUND_TOLERANCE))
+        if self.progress is not None:
+            self.progress(Progress(tier.name, index, objective, bound, relative_gap(objective, bound),
+                                   p.elapsed(), reporter.count))
+        st = SolveStatus.OPTIMAL if status == cp_model.OPTIMAL else SolveStatus.FEASIBLE
+        return _TierOutcome(st, bound, values, solve_s)
+
+    def fix(self, tier: Tier, values: np.ndarray) -> None:
+        """Keep this tier at least as good as its solution while the next tiers are solved."""
+        t = tier.terms
+        self.prepared.model.cpsat.add_linear(t.variables, t.coeffs, -cp_model.INT_MAX,
+                                             tier.value(values) - t.offset)
+
+    def why_stopped(self) -> str:
+        if self.stopped():
+            return "stopped by request"
+        return f"time limit of {self.prepared.params.time_limit:g} s reached"
+
+    # --- results ----------------------------------------------------------------------------
+
+    def timings(self) -> dict[str, float]:
+        p = self.prepared
+        return {"build_s": round(p.build_s, 4), "greedy_s": round(self.greedy_s, 4),
+                "solve_s": round(self.solve_s, 4), "total_s": round(p.elapsed(), 4)}
+
+    def no_solution(self, status: SolveStatus, explanation: list[str]) -> Result:
+        p = self.prepared
+        return Result.no_solution(status, p.params.strategy, p.params.candidates,
+                                  explanation=self.explanation + explanation, timings=self.timings())
+
+    def give_up(self, when: str, fallback: GreedyRoster | None) -> Result:
+        """Out of time (or stopped) before CP-SAT had a roster: the greedy roster, or none."""
+        why = self.why_stopped()
+        if fallback is None:
+            return self.no_solution(SolveStatus.UNKNOWN, [f"no roster: {why} {when}"])
+        self.explanation.append(f"{why} {when}: the greedy list roster is returned, not optimized")
+        p = self.prepared
+        return self.result(p.model.cpsat.complete(fallback.values) if p.model_built else fallback.values, [])
+
+    def result(self, values: np.ndarray, outcomes: list[_TierOutcome]) -> Result:
+        p = self.prepared
+        tiers = p.model.tiers if p.model_built else (Tier("coverage", coverage_terms(p.pairs)),)
+        tier_outs = [self.tier_out(i, tier, values, outcomes[i] if i < len(outcomes) else None)
+                     for i, tier in enumerate(tiers)]
+        if not p.model_built:  # the strategy's terms were never built: its value is unknown
+            tier_outs.append(TierOut(name=p.params.strategy, status=SolveStatus.UNKNOWN.value,
+                                     objective=None, bound=None, gap=None, solve_s=0.0))
+        gaps = [t.gap for t in tier_outs]
+        proven = all(t.status == SolveStatus.OPTIMAL.value for t in tier_outs)
+        chosen = np.flatnonzero(values[: len(p.pairs)] == 1)
+        return Result.model_validate({
+            "status": SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE,
+            "strategy": p.params.strategy,
+            "candidates": p.params.candidates,
+            "objective": [t.objective for t in tier_outs],
+            "bound": [t.bound for t in tier_outs],
+            "gap": None if any(g is None for g in gaps) else max(g for g in gaps if g is not None),
+            "timings": self.timings(),
+            **roster_parts(p.eligibility, chosen),
+            "tiers": tier_outs,
+            "shortages": (shortages_out(p.arrays, p.pairs.position[chosen])
+                          if p.params.allow_understaffed else []),
+            "explanation": self.explanation,
+        })
+
+    def tier_out(self, index: int, tier: Tier, values: np.ndarray,
+                 outcome: _TierOutcome | None) -> TierOut:
+        """The roster's value on the tier and the best bound proven for it."""
+        objective = float(tier.value(values))
+        bound = outcome.bound if outcome is not None else None
+        if index == 0:  # the unavoidable unfilled weight is a bound whatever happened
+            unavoidable = float(coverage_lower_bound(self.prepared.pairs))
+            bound = unavoidable if bound is None else max(bound, unavoidable)
+        gap = relative_gap(objective, bound)
+        if gap is not None and gap <= 0:
+            status = SolveStatus.OPTIMAL
+        elif outcome is not None and outcome.values is not None:
+            status = SolveStatus.FEASIBLE
+        else:
+            status = SolveStatus.UNKNOWN
+        return TierOut(name=tier.name, status=status.value, objective=objective, bound=bound, gap=gap,
+                       solve_s=round(outcome.solve_s if outcome is not None else 0.0, 4))
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
     """Forwards improving solutions to the progress callback; honours the stop signal."""
 
-    def __init__(self, tier: str, tier_index: int, started: float,
+    def __init__(self, tier: str, tier_index: int, prepared: Prepared,
                  progress: ProgressCallback | None, stop: threading.Event | None) -> None:
         super().__init__()
-        self.tier, self.tier_index, self.started = tier, tier_index, started
+        self.tier, self.tier_index, self.prepared = tier, tier_index, prepared
         self.progress, self.stop = progress, stop
         self.count = 0
 
@@ -66,235 +273,31 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         if self.progress is not None:
             obj, bound = self.objective_value, self.best_objective_bound
             self.progress(Progress(self.tier, self.tier_index, obj, bound, relative_gap(obj, bound),
-                                   time.perf_counter() - self.started, self.count))
+                                   self.prepared.elapsed(), self.count))
 
 
-def _run_tier(builder: ModelBuilder, tier: _Tier, index: int, params: SolveParams, time_limit: float,
-              started: float, progress: ProgressCallback | None,
-              stop: threading.Event | None) -> _TierOutcome:
-    builder.set_objective(tier.terms.variables, tier.terms.coeffs, tier.terms.offset)
-    solver = cp_model.CpSolver()
-    configure(solver, params, time_limit)
-    reporter = _Reporter(tier.name, index, started, progress, stop)
-    done = threading.Event()
-    watcher = None
-    if stop is not None:
-        def watch() -> None:
-            while not done.wait(0.05):
-                if stop.is_set():
-                    solver.stop_search()
-                    return
-        watcher = threading.Thread(target=watch, daemon=True)
-        watcher.start()
-    t = time.perf_counter()
-    status = solver.solve(builder.model, reporter)
-    solve_s = time.perf_counter() - t
-    done.set()
-    if watcher is not None:
-        watcher.join()
-    if status == cp_model.MODEL_INVALID:
-        raise RuntimeError(f"offduty built an invalid CP-SAT model: {builder.model.validate()}")
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        values = np.asarray(solver.response_proto.solution, dtype=np.int64)
-        # integer coefficients and offset: the objective is an integer, the bound rounds up to one
-        obj = float(round(solver.objective_value))
-        bound = float(math.ceil(solver.best_objective_bound - BOUND_TOLERANCE))
-        if progress is not None:
-            progress(Progress(tier.name, index, obj, bound, relative_gap(obj, bound),
-                              time.perf_counter() - started, reporter.count))
-        st = SolveStatus.OPTIMAL if status == cp_model.OPTIMAL else SolveStatus.FEASIBLE
-        return _TierOutcome(st, obj, bound, values, solve_s)
-    st = SolveStatus.INFEASIBLE if status == cp_model.INFEASIBLE else SolveStatus.UNKNOWN
-    return _TierOutcome(st, None, None, None, solve_s)
+class _StopWatcher:
+    """Stops a running CP-SAT search soon after `stop` is set, even between solutions."""
 
+    def __init__(self, solver: cp_model.CpSolver, stop: threading.Event | None) -> None:
+        self.solver, self.stop = solver, stop
+        self.done = threading.Event()
+        self.thread: threading.Thread | None = None
 
-def coverage_terms(builder: ModelBuilder) -> Terms:
-    """Priority-weighted unfilled slots: sum(priority * count) - sum(priority * x)."""
-    a = builder.arrays
-    priority = a.position_priority[builder.pairs.position]
-    offset = int((a.position_priority * a.position_count).sum())
-    return Terms(builder.pair_vars, -priority, offset)
+    def __enter__(self) -> _StopWatcher:
+        if self.stop is not None:
+            self.thread = threading.Thread(target=self._watch, daemon=True)
+            self.thread.start()
+        return self
 
+    def _watch(self) -> None:
+        assert self.stop is not None
+        while not self.done.wait(0.05):
+            if self.stop.is_set():
+                self.solver.stop_search()
+                return
 
-def coverage_lower_bound(builder: ModelBuilder) -> int:
-    """Unfilled weight no roster can avoid: slots beyond a position's eligible members."""
-    a = builder.arrays
-    eligible = np.bincount(builder.pairs.position, minlength=a.n_positions)
-    return int((a.position_priority * np.maximum(0, a.position_count - eligible)).sum())
-
-
-def _fix_each_position_full(builder: ModelBuilder) -> None:
-    """At the unavoidable bound every position holds min(count, eligible) members. One equality
-    per position says so far more tightly than the one aggregated tier row (kc-week: gap at 60 s
-    1.65 % → 0.87 %)."""
-    count = builder.arrays.position_count
-    for position, idx in builder.groups(builder.pairs.position):
-        filled = min(int(count[position]), len(idx))
-        builder.add_linear(idx, np.ones(len(idx), dtype=np.int64), filled, filled)
-
-
-def changes_terms(builder: ModelBuilder) -> Terms | None:
-    """Assignments of the current roster (not locked) that the new roster drops."""
-    a = builder.arrays
-    previous = ~a.assignment_locked
-    if not previous.any():
-        return None
-    idx = builder.pair_indices(a.assignment_member[previous], a.assignment_position[previous])
-    kept = idx[idx >= 0]
-    return Terms(kept, -np.ones(len(kept), dtype=np.int64), int(previous.sum()))
-
-
-def solve(instance: Instance, params: SolveParams | None = None, *,
-          progress: ProgressCallback | None = None, stop: threading.Event | None = None) -> Result:
-    """Fill the instance's positions. "No solution" is a status of the Result, not an exception."""
-    params = params or SolveParams()
-    started = time.perf_counter()
-    strategy = get_strategy(params.strategy)
-    arrays = InstanceArrays.build(instance)
-    eligibility = compute_eligibility(arrays, params.candidates)
-    builder = ModelBuilder(arrays, eligibility, allow_understaffed=params.allow_understaffed).build()
-    tiers = [_Tier("coverage", coverage_terms(builder)),
-             _Tier(params.strategy, strategy.terms(builder))]
-    changes = changes_terms(builder)
-    if changes is not None:
-        tiers.append(_Tier("changes", changes))
-    build_s = time.perf_counter() - started
-    common = {"strategy": params.strategy, "candidates": params.candidates}
-
-    def timings(solve_s: float) -> dict[str, float]:
-        return {"build_s": round(build_s, 4), "solve_s": round(solve_s, 4),
-                "total_s": round(time.perf_counter() - started, 4)}
-
-    from offduty.solver.explain import explain_infeasible, obvious_infeasibility
-
-    reasons = list(builder.conflicts) or obvious_infeasibility(builder)
-    if reasons:
-        return Result.no_solution(SolveStatus.INFEASIBLE, explanation=reasons, timings=timings(0.0),
-                                  **common)
-
-    hint: IntArray | None = None
-    hint_valid = False
-    if params.greedy_hint:
-        from offduty.solver.greedy import greedy_values
-
-        greedy = greedy_values(builder, strategy)
-        hint = builder.complete(greedy.values)
-        # the greedy list does not plan for staffing floors: a hint that misses one is no proof
-        hint_valid = greedy.valid and (params.allow_understaffed or not shortages_out(builder, hint))
-    outcomes: list[_TierOutcome] = []
-    values: IntArray | None = None
-    solve_s = 0.0
-    explanation: list[str] = []
-    for index, tier in enumerate(tiers):
-        remaining = params.time_limit - (time.perf_counter() - started)
-        if hint is not None:
-            builder.set_hint(hint)
-        if remaining <= 0 or (stop is not None and stop.is_set()):
-            explanation.append(f"tier {tier.name!r} not run: "
-                               + ("stopped by request" if remaining > 0 else "time limit reached"))
-            break
-        unavoidable = coverage_lower_bound(builder) if index == 0 else None
-        if (unavoidable is not None and hint_valid and hint is not None
-                and _value(tier.terms, hint) == unavoidable):
-            # the greedy list leaves unfilled only slots no eligible member exists for: optimal
-            bound = float(unavoidable)
-            outcome = _TierOutcome(SolveStatus.OPTIMAL, bound, bound, hint, 0.0)
-            _fix_each_position_full(builder)
-            if progress is not None:
-                progress(Progress(tier.name, index, bound, bound, 0.0, time.perf_counter() - started, 1))
-        else:
-            outcome = _run_tier(builder, tier, index, params, remaining, started, progress, stop)
-        solve_s += outcome.solve_s
-        if outcome.values is None:
-            if index == 0:
-                status = outcome.status
-                if status == SolveStatus.INFEASIBLE:
-                    explanation = explain_infeasible(builder, params)
-                else:
-                    explanation = [f"no solution found within {params.time_limit:g} s"]
-                return Result.no_solution(status, explanation=explanation, timings=timings(solve_s),
-                                          tiers=[_tier_out(tier, outcome)], **common)
-            explanation.append(f"tier {tier.name!r} found no solution in the time left")
-            outcomes.append(outcome)
-            break
-        outcomes.append(outcome)
-        values = outcome.values
-        hint = values
-        # fix this tier at its value before the next one
-        assert outcome.objective is not None
-        builder.add_linear(tier.terms.variables, tier.terms.coeffs, -cp_model.INT_MAX,
-                           int(outcome.objective) - tier.terms.offset)
-    if values is None:  # stopped, or the time went on building, before any tier ran
-        return Result.no_solution(SolveStatus.UNKNOWN, explanation=explanation, timings=timings(solve_s),
-                                  **common)
-    proven = len(outcomes) == len(tiers) and all(o.status == SolveStatus.OPTIMAL for o in outcomes)
-    chosen = np.flatnonzero(values[: builder.n_pairs] == 1)
-    tier_outs = [_tier_out(t, o) for t, o in zip(tiers, outcomes, strict=False)]
-    gaps = [t.gap for t in tier_outs if t.gap is not None]
-    return Result.model_validate({
-        "status": SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE,
-        **common,
-        "objective": [t.objective for t in tier_outs],
-        "bound": [t.bound for t in tier_outs],
-        "gap": max(gaps) if gaps else None,
-        "timings": timings(solve_s),
-        "assignments": assignments_out(arrays, builder.pairs.member[chosen], builder.pairs.position[chosen]),
-        "unfilled": unfilled_out(arrays, eligibility, builder.pairs.position[chosen]),
-        "metrics": solution_metrics(arrays, eligibility, builder.pairs.member[chosen],
-                                    builder.pairs.position[chosen]),
-        "tiers": tier_outs,
-        "shortages": shortages_out(builder, values) if params.allow_understaffed else [],
-        "explanation": explanation,
-    })
-
-
-def _value(terms: Terms, values: IntArray) -> int:
-    return int((terms.coeffs * values[terms.variables]).sum()) + terms.offset
-
-
-def _tier_out(tier: _Tier, outcome: _TierOutcome) -> TierOut:
-    return TierOut(name=tier.name, status=outcome.status.value, objective=outcome.objective,
-                   bound=outcome.bound, gap=relative_gap(outcome.objective, outcome.bound),
-                   solve_s=round(outcome.solve_s, 4))
-
-
-def assignments_out(arrays: InstanceArrays, member: IntArray, position: IntArray) -> list[AssignmentOut]:
-    locked = set(zip(arrays.assignment_member[arrays.assignment_locked].tolist(),
-                     arrays.assignment_position[arrays.assignment_locked].tolist(), strict=True))
-    out = []
-    for m, p in sorted(zip(member.tolist(), position.tolist(), strict=True),
-                       key=lambda mp: (int(arrays.position_start[mp[1]]), mp[1], mp[0])):
-        shift = int(arrays.position_shift[p])
-        out.append(AssignmentOut(
-            member=arrays.member_ids[m], position=arrays.position_ids[p],
-            shift=arrays.shift_ids[shift], event=arrays.event_ids[int(arrays.shift_event[shift])],
-            start=from_minutes(int(arrays.shift_start[shift]), arrays.tz).isoformat(),
-            end=from_minutes(int(arrays.shift_end[shift]), arrays.tz).isoformat(),
-            hours=round(float(arrays.position_minutes[p]) / MINUTES_PER_HOUR, 4),
-            pay_rate=float(arrays.position_pay_rate[p]),
-            locked=(m, p) in locked,
-        ))
-    return out
-
-
-def unfilled_out(arrays: InstanceArrays, eligibility: Eligibility, position: IntArray) -> list[UnfilledOut]:
-    filled = np.bincount(position, minlength=arrays.n_positions)
-    eligible = np.bincount(eligibility.pairs.position, minlength=arrays.n_positions)
-    out = []
-    for p in np.flatnonzero(filled < arrays.position_count).tolist():
-        out.append(UnfilledOut(position=arrays.position_ids[p],
-                               missing=int(arrays.position_count[p] - filled[p]),
-                               eligible=int(eligible[p]), reasons=eligibility.counts_by_reason(p)))
-    return out
-
-
-def shortages_out(builder: ModelBuilder, values: IntArray) -> list[ShortageOut]:
-    a = builder.arrays
-    out = []
-    for row in builder.floor_rows:
-        achieved = int(values[row.pairs].sum()) if len(row.pairs) else 0
-        if achieved < row.floor:
-            out.append(ShortageOut(event=a.event_ids[row.event], floor=row.floor, achieved=achieved,
-                                   start=from_minutes(row.start, a.tz).isoformat(),
-                                   end=from_minutes(row.end, a.tz).isoformat()))
-    return out
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        if self.thread is not None:
+            self.thread.join()

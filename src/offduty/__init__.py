@@ -22,12 +22,14 @@ from offduty.models import (
     load_instance_file,
     parse_instance,
 )
-from offduty.solver import Result, SolveParams, solve, solve_greedy, verify
+from offduty.solver import EngineParams, Progress, Result, SolveParams, solve, solve_greedy, verify
 
 __all__ = [
+    "EngineParams",
     "Instance",
     "InvalidInstance",
     "Problem",
+    "Progress",
     "Result",
     "Solution",
     "SolveParams",

@@ -2,7 +2,7 @@
 solution the tests get with the independent verifier (`solver.verify`).
 
 Every builder returns a plain dict in the instance format of DESIGN.md; `run()` parses it with
-`parse_instance`, solves it with `SolveParams(workers=1, seed=0, time_limit=10)` and verifies the
+`parse_instance`, solves it with `SolveParams(time_limit=10)` with one worker and seed 0 and verifies the
 answer. The test modules import these helpers (`from tests.constraints.conftest import ...`).
 
 Conventions of the tiny instances:
@@ -23,7 +23,7 @@ import pytest
 from offduty.models.instance import Instance
 from offduty.models.solution import SolveStatus, UnfilledOut
 from offduty.models.validation import parse_instance
-from offduty.solver.params import SolveParams
+from offduty.solver.params import EngineParams, SolveParams
 from offduty.solver.result import Result
 from offduty.solver.solve import solve
 
@@ -165,8 +165,8 @@ def run(raw: Raw, **params: Any) -> Result:
     """Parse `raw`, solve it with the test parameters (workers 1, seed 0, 10 s, the current
     greedy-hint setting; `params` override them), and verify any solution found."""
     inst = parse_instance(raw)
-    settings: dict[str, Any] = {"workers": 1, "seed": 0, "time_limit": 10,
-                                "greedy_hint": GREEDY_HINT, **params}
+    engine = EngineParams(workers=1, seed=0, greedy_hint=params.pop("greedy_hint", GREEDY_HINT))
+    settings: dict[str, Any] = {"time_limit": 10, "engine": engine, **params}
     result = solve(inst, SolveParams(**settings))
     if result.has_solution:
         assert_verified(inst, result.pairs(), candidates=settings.get("candidates", "all_eligible"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from offduty.models import Instance, parse_instance
-from offduty.solver.params import SolveParams
+from offduty.solver.params import EngineParams, SolveParams
 from offduty.solver.result import Result
 from offduty.solver.solve import solve
 
@@ -55,7 +55,7 @@ def apply(mid: str, sid: str, at: str) -> Raw:
 
 
 def run(inst: Instance, strategy: str, **kw: Any) -> Result:
-    params = SolveParams(strategy=strategy, workers=1, seed=0, time_limit=10, **kw)
+    params = SolveParams(strategy=strategy, time_limit=10, engine=EngineParams(workers=1, seed=0), **kw)
     return solve(inst, params)
 
 

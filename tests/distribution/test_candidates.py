@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from offduty.distribution.properties import property_violations
 from offduty.models import Candidates, Instance
 from offduty.solver.greedy import solve_greedy
 from offduty.solver.params import SolveParams
+from offduty.solver.properties import property_violations
 from offduty.solver.verify import verify
 from tests.distribution.helpers import apply, chosen, instance, member, run, shift
 

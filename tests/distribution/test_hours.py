@@ -61,8 +61,8 @@ def test_members_without_pairs_get_no_segments() -> None:
 
 
 def test_leximax_alternative_proves_small_instances_and_keeps_the_transfer_property() -> None:
-    from offduty.distribution.hours_leximax import measure
-    from offduty.distribution.properties import transfer_violations
+    from offduty.benchmarks.experiments.hours_leximax import measure
+    from offduty.solver.properties import transfer_violations
 
     inst = instance([member("X", hours_ytd=0), member("Y", hours_ytd=3), member("Z", hours_ytd=3.5)],
                     [shift("S1", "10:00", "14:00"), shift("S2", "15:00", "19:00"),

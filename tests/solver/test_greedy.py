@@ -18,12 +18,12 @@ from offduty.models.instance import Instance
 from offduty.models.solution import SolveStatus
 from offduty.models.validation import parse_instance
 from offduty.solver.greedy import solve_greedy
-from offduty.solver.params import SolveParams
+from offduty.solver.params import EngineParams, SolveParams
 from offduty.solver.result import Result
 from offduty.solver.solve import solve
 from offduty.solver.verify import verify
 
-PARAMS = SolveParams(workers=1, seed=0, time_limit=10)
+PARAMS = SolveParams(time_limit=10, engine=EngineParams(workers=1, seed=0))
 
 Raw = dict[str, Any]
 
@@ -314,7 +314,7 @@ def test_unmet_floor_is_a_shortage_and_not_feasible() -> None:
 
 def test_unmet_floor_with_allow_understaffed_is_feasible() -> None:
     inst = _floor_instance()
-    params = SolveParams(workers=1, seed=0, time_limit=10, allow_understaffed=True)
+    params = SolveParams(time_limit=10, allow_understaffed=True, engine=EngineParams(workers=1, seed=0))
     result = greedy(inst, params)
     assert result.status == SolveStatus.FEASIBLE
     assert [(s.event, s.floor, s.achieved) for s in result.shortages] == [("EV1", 2, 1)]

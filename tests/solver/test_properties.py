@@ -31,7 +31,7 @@ from offduty.models.instance import Instance
 from offduty.models.solution import SolveStatus
 from offduty.models.validation import parse_instance
 from offduty.solver.greedy import solve_greedy
-from offduty.solver.params import SolveParams
+from offduty.solver.params import EngineParams, SolveParams
 from offduty.solver.result import Result
 from offduty.solver.solve import solve
 from offduty.solver.verify import Violation, verify
@@ -52,7 +52,7 @@ candidates_modes = st.sampled_from(["all_eligible", "applicants"])
 
 
 def params(candidates: str, allow_understaffed: bool) -> SolveParams:
-    return SolveParams(workers=1, seed=0, time_limit=10, candidates=candidates,  # type: ignore[arg-type]
+    return SolveParams(time_limit=10, engine=EngineParams(workers=1, seed=0), candidates=candidates,  # type: ignore[arg-type]
                        allow_understaffed=allow_understaffed)
 
 

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from offduty.models.instance import Instance
 from offduty.models.solution import Solution, SolveStatus
 from offduty.models.validation import parse_instance
-from offduty.solver.params import Progress, SolveParams
+from offduty.solver.params import EngineParams, Progress, SolveParams
 from offduty.solver.result import Result
 from offduty.solver.solve import solve
 from offduty.solver.verify import verify
@@ -26,7 +26,8 @@ Raw = dict[str, Any]
 
 
 def params(**kw: Any) -> SolveParams:
-    return SolveParams(**{"workers": 1, "seed": 0, "time_limit": 10, **kw})
+    engine = EngineParams(workers=1, seed=kw.pop("seed", 0), greedy_hint=kw.pop("greedy_hint", True))
+    return SolveParams(**{"time_limit": 10, "engine": engine, **kw})
 
 
 def at(clock: str, day: str = "2026-09-13") -> str:
@@ -134,9 +135,6 @@ def test_result_round_trips_through_the_solution_format() -> None:
     # round trips, both as a Result and as the plain Solution model
     assert Result.model_validate_json(text) == result
     assert Solution.model_validate_json(text).model_dump() == result.model_dump()
-    # and the assignments as CSV columns
-    frame = result.assignments_frame()
-    assert list(frame["member"]) == [a.member for a in result.assignments]
 
 
 def test_objective_and_bound_per_tier() -> None:
@@ -161,9 +159,10 @@ def test_objective_and_bound_per_tier() -> None:
 
 def test_timings() -> None:
     result = solve(small(), params())
-    assert set(result.timings) == {"build_s", "solve_s", "total_s"}
+    assert set(result.timings) == {"build_s", "greedy_s", "solve_s", "total_s"}
     assert all(v >= 0 for v in result.timings.values())
-    assert result.timings["total_s"] + 1e-3 >= result.timings["build_s"] + result.timings["solve_s"]
+    parts = result.timings["build_s"] + result.timings["greedy_s"] + result.timings["solve_s"]
+    assert result.timings["total_s"] + 1e-3 >= parts
 
 
 def test_changes_tier_with_a_current_roster() -> None:
@@ -235,10 +234,13 @@ def test_stop_from_the_progress_callback() -> None:
 
     result = checked(inst, solve(inst, params(time_limit=30), progress=on_progress, stop=stop))
     assert isinstance(result, Result)
-    assert result.status in (SolveStatus.FEASIBLE, SolveStatus.UNKNOWN)
+    assert result.status == SolveStatus.FEASIBLE  # the greedy roster, at least
     assert events
-    # the search stopped after the first report: the strategy tier never ran
-    assert [t.name for t in result.tiers] == ["coverage"]
+    # the search stopped after the first report: the strategy tier has a value but no proof
+    assert [t.name for t in result.tiers] == ["coverage", "seniority"]
+    strategy_tier = result.tiers[1]
+    assert strategy_tier.status == "unknown" and strategy_tier.bound is None and strategy_tier.gap is None
+    assert result.gap is None  # "not proven", never 0 %
     assert any("stopped by request" in text for text in result.explanation)
 
 
@@ -262,11 +264,33 @@ def test_short_time_limit_on_a_bigger_instance_returns_a_result() -> None:
         assert result.explanation
 
 
-def test_tiny_time_limit_returns_a_result() -> None:
+def test_a_time_limit_shorter_than_the_build_returns_the_greedy_roster() -> None:
+    """Anytime: the greedy roster exists before the model is built; out of time, it is the answer,
+    feasible, with the coverage tier bounded by the unavoidable unfilled slots and the strategy tier
+    unproven (its terms were never built)."""
     inst = bigger(seed=11, n_members=120, n_shifts=24)
-    result = solve(inst, params(time_limit=1e-6))
+    result = checked(inst, solve(inst, params(time_limit=1e-6)))
+    assert result.status == SolveStatus.FEASIBLE
+    assert result.assignments
+    coverage, strategy = result.tiers
+    assert coverage.objective is not None and coverage.bound is not None
+    assert strategy.objective is None and strategy.bound is None and strategy.status == "unknown"
+    assert result.gap is None
+    assert any("greedy list roster is returned" in line for line in result.explanation)
+
+
+def test_no_roster_at_all_is_unknown_not_a_false_answer() -> None:
+    """Without the greedy list and without time, there is no roster: status unknown, no gap."""
+    inst = bigger(seed=11, n_members=120, n_shifts=24)
+    result = solve(inst, params(time_limit=1e-6, greedy_hint=False))
     assert result.status == SolveStatus.UNKNOWN
+    assert result.assignments == [] and result.gap is None
     assert result.explanation
+
+
+def test_headline_gap_is_the_worst_tier() -> None:
+    result = checked(small(), solve(small(), params()))
+    assert result.gap == max(t.gap for t in result.tiers if t.gap is not None)
 
 
 # --- unfilled positions ----------------------------------------------------------------------

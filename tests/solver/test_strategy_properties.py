@@ -9,14 +9,14 @@ import pytest
 from hypothesis import HealthCheck, Phase, event, find, given, settings
 from hypothesis import strategies as st
 
-from offduty.distribution.properties import (
+from offduty.models import parse_instance
+from offduty.solver.properties import (
     SwapViolation,
     TransferViolation,
     property_violations,
     swap_violations,
     transfer_violations,
 )
-from offduty.models import parse_instance
 from offduty.solver.verify import verify
 from tests.distribution.helpers import (
     Raw,

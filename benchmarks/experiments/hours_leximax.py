@@ -17,14 +17,15 @@ largest hours year to date; see `_trivial_level`); the high-hours members who ge
 settled that way in bulk.
 
 This module exists to measure the alternative against the piecewise-linear penalty of
-`distribution.hours` (the default; the numbers are in its docstring). It is not a Strategy: its
+`offduty.distribution.hours` (the default; the numbers are in its docstring). It is not a Strategy: its
 tiers depend on earlier solves, which `Terms` cannot express. Run the measurement with
 
-    python -m offduty.distribution.hours_leximax [--limit=SECONDS] [seed ...]
+    python -m offduty.benchmarks.experiments.hours_leximax [--limit=SECONDS] [seed ...]
 """
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import time
 from dataclasses import dataclass, field
@@ -33,12 +34,15 @@ from typing import Any
 import numpy as np
 from ortools.sat.python import cp_model
 
-from offduty.constraints.eligibility import compute_eligibility
+from offduty.constraints.base import groups
 from offduty.distribution.hours import Hours, Segments, add_segments, segments, ytd_minutes
-from offduty.models.arrays import InstanceArrays, IntArray
+from offduty.models.arrays import IntArray
 from offduty.models.instance import Instance
-from offduty.solver.builder import ModelBuilder
-from offduty.solver.params import SolveParams, configure
+from offduty.solver.builder import CpSatModel as ModelBuilder
+from offduty.solver.greedy import greedy_roster
+from offduty.solver.params import EngineParams, SolveParams, configure
+from offduty.solver.prepare import prepare
+from offduty.solver.tiers import coverage_terms
 
 
 @dataclass
@@ -75,7 +79,7 @@ def _solve(builder: ModelBuilder, params: SolveParams, time_limit: float, hint: 
     if hint is not None:
         builder.set_hint(hint)
     solver = cp_model.CpSolver()
-    configure(solver, params, time_limit)
+    configure(solver, params.engine, time_limit)
     t = time.perf_counter()
     status = solver.solve(builder.model)
     record = SolveRecord(label, solver.status_name(status), time.perf_counter() - t,
@@ -86,9 +90,7 @@ def _solve(builder: ModelBuilder, params: SolveParams, time_limit: float, hint: 
 def solve_coverage(builder: ModelBuilder, params: SolveParams, hint: IntArray | None,
                    time_limit: float) -> tuple[IntArray | None, SolveRecord]:
     """Tier 1 as `solver.solve` runs it; fixes it in the model. Returns the solution values."""
-    from offduty.solver.solve import coverage_terms
-
-    terms = coverage_terms(builder)
+    terms = coverage_terms(builder.pairs)
     builder.set_objective(terms.variables, terms.coeffs, terms.offset)
     status, solver, record = _solve(builder, params, time_limit, hint, "coverage")
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -138,7 +140,7 @@ def leximax(builder: ModelBuilder, params: SolveParams, values: IntArray,
     for m, hi in zip(members.tolist(), max_total.tolist(), strict=True):
         builder.new_int(int(ytd[m]), hi)
     total_var = np.arange(first, first + n, dtype=np.int64)
-    pair_groups = dict(builder.groups(pairs.member))
+    pair_groups = dict(groups(pairs.member))
     for i, m in enumerate(members.tolist()):
         p = pair_groups[m]
         builder.add_linear(np.concatenate([[total_var[i]], p]),
@@ -232,21 +234,19 @@ def _pairs_of(builder: ModelBuilder, values: IntArray) -> list[tuple[str, str]]:
 
 
 def _fresh(instance: Instance, params: SolveParams) -> tuple[ModelBuilder, IntArray | None]:
-    from offduty.solver.greedy import greedy_values
-
-    arrays = InstanceArrays.build(instance)
-    builder = ModelBuilder(arrays, compute_eligibility(arrays, params.candidates),
+    """The model with every rule but no strategy terms, and the hours strategy's greedy roster."""
+    prepared = prepare(instance, dataclasses.replace(params, strategy=Hours.name))
+    builder = ModelBuilder(prepared.arrays, prepared.pairs,
                            allow_understaffed=params.allow_understaffed).build()
-    if not params.greedy_hint:
+    if not params.engine.greedy_hint:
         return builder, None
-    greedy = greedy_values(builder, Hours())
-    return builder, np.asarray(getattr(greedy, "values", greedy), dtype=np.int64)
+    return builder, greedy_roster(prepared).values
 
 
 def measure(instance: Instance, params: SolveParams | None = None, seed: int = 0,
             leximax_limit: float = 600.0) -> Measurement:
     """Coverage tier, then (a) the piecewise-linear hours tier, (b) leximax, on fresh models."""
-    params = params or SolveParams(strategy="hours", workers=1, seed=0, time_limit=600)
+    params = params or SolveParams(strategy="hours", time_limit=600, engine=EngineParams(workers=1, seed=0))
     builder, hint = _fresh(instance, params)
     values, coverage = solve_coverage(builder, params, hint, params.time_limit)
     if values is None:
@@ -282,8 +282,8 @@ def _fill_segments(builder: ModelBuilder, seg: Segments, variables: IntArray, va
 
 def main(argv: list[str]) -> None:
     from offduty.benchmarks.scenarios.chiefs_game import generate
-    from offduty.distribution.properties import transfer_violations
     from offduty.models import parse_instance
+    from offduty.solver.properties import transfer_violations
     from offduty.solver.verify import verify
 
     limit = 600.0

@@ -7,8 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from offduty.distribution.compare import COLUMNS, ComparisonReport, compare, diff, write
-from offduty.solver.params import SolveParams
+from offduty.service.reports.comparison import write_comparison as write
+from offduty.service.usecases.compare import COLUMNS, ComparisonReport, compare, diff
+from offduty.solver.params import EngineParams, SolveParams
 from tests.distribution.helpers import distinguishing_instance
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -17,7 +18,8 @@ STRATEGIES = ["seniority", "first_come", "hours"]
 
 @pytest.fixture(scope="module")
 def report() -> ComparisonReport:
-    return compare(distinguishing_instance(), STRATEGIES, SolveParams(time_limit=10, seed=0))
+    params = SolveParams(time_limit=10, engine=EngineParams(seed=0))
+    return compare(distinguishing_instance(), STRATEGIES, params)
 
 
 def test_compare_table_has_one_row_per_strategy_and_method(report: ComparisonReport) -> None:

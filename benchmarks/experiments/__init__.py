@@ -1,0 +1,1 @@
+"""Experiments kept for their measurements (not part of the product)."""

@@ -1,0 +1,67 @@
+"""The model-writing vocabulary the rules and strategies use, independent of any solver.
+
+A rule or a strategy writes into a `ModelWriter`: variable `i < len(pairs)` is the Boolean of
+eligible pair `i`; it may add Booleans and bounded integers after them, linear rows with integer
+coefficients, at-most-one rows, fixings, and declare how an auxiliary variable follows from the
+others (so a roster of pair values completes to a full solution hint). `offduty.solver` owns the
+CP-SAT model that implements this protocol and the loop over the rule registry; nothing here
+imports it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from offduty.constraints.base import Pairs
+from offduty.models.arrays import InstanceArrays, IntArray
+
+#: How an auxiliary variable's value follows from the values of the variables before it.
+Derivation = Callable[[IntArray], int]
+
+
+@dataclass(frozen=True, eq=False)
+class FloorRow:
+    """One C-STAFFING-RATIO row: during [start, end) the pairs `pairs` must number ≥ floor."""
+
+    event: int
+    start: int
+    end: int
+    floor: int
+    pairs: IntArray
+    capacity: int  # slots of the positions covering the segment
+
+
+class ModelWriter(Protocol):
+    """What a rule's `add` and a strategy's `terms` may do to the model."""
+
+    arrays: InstanceArrays
+    pairs: Pairs
+    allow_understaffed: bool
+    #: C-STAFFING-RATIO's rows, kept for explanations and shortage reports.
+    floor_rows: list[FloorRow]
+    #: Reasons the model is infeasible before it is solved (a locked pair that is not eligible).
+    conflicts: list[str]
+
+    @property
+    def pair_vars(self) -> IntArray:
+        """The variable of each pair (pair i is variable i)."""
+        ...
+
+    def new_bool(self, name: str = "") -> int: ...
+
+    def new_int(self, lo: int, hi: int, name: str = "") -> int: ...
+
+    def new_ints(self, lo: int, hi: IntArray) -> IntArray:
+        """One integer variable per upper bound in `hi`, all from `lo`; their indices."""
+        ...
+
+    def derive(self, variable: int, rule: Derivation) -> None: ...
+
+    def add_at_most_one(self, literals: Sequence[int]) -> None: ...
+
+    def add_linear(self, variables: Sequence[int] | IntArray, coeffs: Sequence[int] | IntArray,
+                   lo: int, hi: int) -> None: ...
+
+    def fix(self, variable: int, value: int) -> None: ...
