@@ -12,6 +12,7 @@ from offduty.service.usecases.eligibility import EligibilityReport, EventEligibi
 from offduty.service.usecases.exports import assignments_csv, assignments_frame, write_solution
 from offduty.service.usecases.loading import invalid_input_result, load
 from offduty.service.usecases.solving import RosterRejected, check_roster, solve_verified
+from offduty.service.usecases.variants import PolicyVariant, VariantError, apply_variant, parse_variant
 from offduty.solver import EngineParams, Progress, Result, SolveParams
 from offduty.solver.result import format_gap, format_number
 
@@ -28,12 +29,15 @@ __all__ = [
     "EventEligibility",
     "Instance",
     "InvalidInstance",
+    "PolicyVariant",
     "Problem",
     "Progress",
     "Result",
     "RosterRejected",
     "SolveParams",
     "SolveStatus",
+    "VariantError",
+    "apply_variant",
     "assignments_csv",
     "assignments_frame",
     "check_roster",
@@ -45,6 +49,7 @@ __all__ = [
     "generate_scenario",
     "invalid_input_result",
     "load",
+    "parse_variant",
     "solve_verified",
     "write_solution",
 ]
