@@ -139,7 +139,3 @@ class Rule:
 
     def add(self, model: ModelWriter) -> None:
         return None
-
-
-def empty_mask(n: int) -> BoolArray:
-    return np.zeros(n, dtype=np.bool_)

@@ -65,13 +65,6 @@ def total_minutes(arrays: InstanceArrays, member: IntArray, position: IntArray) 
     return ytd_minutes(arrays) + new.astype(np.int64)
 
 
-def application_times(arrays: InstanceArrays) -> np.ndarray:
-    """[M, S] earliest application time in seconds, NO_APPLICATION where none."""
-    at = np.full((arrays.n_members, arrays.n_shifts), NO_APPLICATION, dtype=np.int64)
-    np.minimum.at(at, (arrays.application_member, arrays.application_shift), arrays.application_at)
-    return at
-
-
 def locked_assignments(arrays: InstanceArrays, member: IntArray, position: IntArray) -> BoolArray:
     """Per assignment: is it one of the instance's locked assignments?"""
     locked = set(zip(arrays.assignment_member[arrays.assignment_locked].tolist(),

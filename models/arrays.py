@@ -171,10 +171,6 @@ class InstanceArrays:
     def position_employer(self) -> IntArray:
         return self.event_employer[self.position_event]
 
-    @cached_property
-    def shift_employer(self) -> IntArray:
-        return self.event_employer[self.shift_event]
-
     @classmethod
     def build(cls, instance: Instance) -> InstanceArrays:
         policy = instance.policy

@@ -12,6 +12,7 @@ None ("not proven") when some tier has no bound. A tier never shows 0 % without 
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
@@ -31,6 +32,7 @@ from offduty.solver.result import Result
 from offduty.solver.roster import roster_parts, shortages_out
 from offduty.solver.tiers import Tier, coverage_lower_bound, coverage_terms
 
+log = logging.getLogger(__name__)
 ProgressCallback = Callable[[Progress], None]
 #: CP-SAT's bounds carry floating-point noise (1.0000000000000004); objectives are integers.
 BOUND_TOLERANCE = 1e-6
@@ -91,6 +93,8 @@ class _Solve:
                 outcome = self.run_tier(tier, index)
             self.solve_s += outcome.solve_s
             outcomes.append(outcome)
+            log.debug("tier %s: %s, bound %s, %.3f s", tier.name, outcome.status.value, outcome.bound,
+                      outcome.solve_s)
             if outcome.values is None:
                 if index == 0 and outcome.status == SolveStatus.INFEASIBLE:
                     return self.no_solution(SolveStatus.INFEASIBLE, explain_infeasible(p))
@@ -208,6 +212,7 @@ class _Solve:
         if fallback is None:
             return self.no_solution(SolveStatus.UNKNOWN, [f"no roster: {why} {when}"])
         self.explanation.append(f"{why} {when}: the greedy list roster is returned, not optimized")
+        log.info("%s %s: returning the greedy list roster", why, when)
         p = self.prepared
         return self.result(p.model.cpsat.complete(fallback.values) if p.model_built else fallback.values, [])
 

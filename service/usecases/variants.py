@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from offduty.models.errors import InvalidInstance, Problem, ProblemKind
+from offduty.models.errors import InvalidInstance
 from offduty.models.instance import Instance, Policy
 from offduty.models.validation import parse_instance
 
@@ -61,10 +61,6 @@ def apply_variant(instance: Instance, variant: PolicyVariant) -> Instance:
     except InvalidInstance as exc:
         problems = "; ".join(str(p) for p in exc.problems[:5])
         raise VariantError(f"variant {variant.name!r}: {problems}") from None
-
-
-def variant_problem(error: VariantError, path: str = "variants") -> Problem:
-    return Problem(path, str(error), ProblemKind.SCHEMA)
 
 
 def _split_top_level(body: str) -> list[str]:
