@@ -126,6 +126,23 @@ class BalancedWeights(_Strict):
     rotation: NonNegativeFloat = 1.0
 
 
+class InvoiceFees(_Strict):
+    """What an agency adds to an employer's invoice on top of the officers' pay (hours × rate).
+
+    The five-pillars text (pillar 4) expects invoices to account for such fees; every field
+    defaults to 0, so an instance without them bills pay alone.
+    """
+
+    #: Administrative fee per officer hour billed.
+    per_hour: NonNegativeFloat = 0
+    #: Administrative fee as a percentage of the officers' pay (5 means 5 %).
+    percent_of_pay: NonNegativeFloat = 0
+    #: Flat fee per event on the invoice (coordination).
+    per_event: NonNegativeFloat = 0
+    #: Fee per assignment (one officer on one detail), e.g. equipment or a marked vehicle.
+    per_assignment: NonNegativeFloat = 0
+
+
 class Policy(_Strict):
     work_day_cap_hours: Annotated[float, Field(gt=0)] = 16
     work_day_lead_hours: dict[HourPlanKey, NonNegativeFloat] = Field(
@@ -140,6 +157,8 @@ class Policy(_Strict):
     timezone: str = "America/Chicago"
     #: Extension: weights of the `balanced` strategy.
     balanced_weights: BalancedWeights = Field(default_factory=BalancedWeights)
+    #: Extension: fees added to employer invoices (`service.io.invoices`).
+    invoice_fees: InvoiceFees = Field(default_factory=InvoiceFees)
 
     def lead_hours(self, plan: HourPlan) -> float:
         key: HourPlanKey = str(plan)  # type: ignore[assignment]
@@ -184,6 +203,9 @@ class Member(_Strict):
     reserve_hours_met: bool = True
     cap_exception: bool = False
     conflicts: list[Id] = Field(default_factory=list)
+    #: Extension: the member's immediate supervisor (a member id), designated in the SEP
+    #: (§III.J); supervisors verify their members' secondary employment monthly (§III.K).
+    supervisor: Id | None = None
 
 
 class Employer(_Strict):

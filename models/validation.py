@@ -232,6 +232,14 @@ def check_consistency(raw: dict[str, Any]) -> list[Problem]:
                     position_count[pos["id"]] = pos["count"]
 
     for i, member in enumerate(members):
+        supervisor = member.get("supervisor") if isinstance(member, dict) else None
+        if isinstance(supervisor, str):
+            if supervisor not in member_ids:
+                problems.append(Problem(f"members[{i}].supervisor", f"no member with id {supervisor!r}",
+                                        ProblemKind.DANGLING_REFERENCE))
+            elif supervisor == member.get("id"):
+                problems.append(Problem(f"members[{i}].supervisor", "a member cannot be their own "
+                                        "supervisor (§III.J)", ProblemKind.POLICY))
         for j, employer in enumerate(_list(member, "conflicts")):
             if isinstance(employer, str) and employer not in employer_ids:
                 problems.append(Problem(f"members[{i}].conflicts[{j}]",

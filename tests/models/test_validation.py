@@ -201,7 +201,11 @@ CASES: list[tuple[str, Mutation, str, str, ProblemKind]] = [
      "cancellations[0].position", "no position with id 'PX'", K.DANGLING_REFERENCE),
     ("dangling-member-conflict", lambda d: member(d, 1).update(conflicts=["E1", "E77"]),
      "members[1].conflicts[1]", "no employer with id 'E77'", K.DANGLING_REFERENCE),
+    ("dangling-member-supervisor", lambda d: member(d, 1).update(supervisor="Z"),
+     "members[1].supervisor", "no member with id 'Z'", K.DANGLING_REFERENCE),
     # --- out of range -------------------------------------------------------------------------
+    ("negative-invoice-fee", lambda d: d.update(policy={"invoice_fees": {"per_hour": -1}}),
+     "policy.invoice_fees.per_hour", "greater than or equal to 0", K.OUT_OF_RANGE),
     ("negative-count", lambda d: pos(d).update(count=-1),
      "events[0].shifts[0].positions[0].count", "greater than or equal to 0", K.OUT_OF_RANGE),
     ("negative-hours-ytd", lambda d: member(d).update(hours_ytd=-2.5),
@@ -233,6 +237,8 @@ CASES: list[tuple[str, Mutation, str, str, ProblemKind]] = [
         assignments=[{"member": "B", "position": "P1", "locked": True}],
         cancellations=[{"member": "B", "position": "P1", "reason": "illness"}]),
      "assignments[0].locked", "cancelled by cancellations[0]", K.POLICY),
+    ("own-supervisor", lambda d: member(d).update(supervisor=member(d)["id"]),
+     "members[0].supervisor", "cannot be their own supervisor", K.POLICY),
     ("locked-over-count", lambda d: lock_both_on_one_slot(d),
      "assignments[1]", "2 locked assignments on position 'P1', whose count is 1", K.POLICY),
 ]
@@ -477,6 +483,12 @@ def test_member_defaults_are_harmless() -> None:
     assert m.reserve_hours_met is True
     assert m.cap_exception is False
     assert m.conflicts == []
+    assert m.supervisor is None
+
+
+def test_supervisor_is_a_member_reference(raw: Raw) -> None:
+    member(raw, 1)["supervisor"] = member(raw)["id"]
+    assert parse_instance(raw).members[1].supervisor == member(raw)["id"]
 
 
 def test_tour_leave_and_position_defaults(raw: Raw) -> None:
@@ -546,6 +558,8 @@ def test_policy_defaults() -> None:
     assert policy.tavern_min_officers == 3
     assert policy.minimum_pay_rate == 38.0
     assert policy.timezone == "America/Chicago"
+    fees = policy.invoice_fees
+    assert (fees.per_hour, fees.percent_of_pay, fees.per_event, fees.per_assignment) == (0, 0, 0, 0)
 
 
 def test_empty_document_is_an_empty_instance() -> None:
