@@ -1,6 +1,6 @@
 """The `offduty` command line. Each module registers its commands on the one Typer app."""
 
-from offduty.service.cli import solving  # noqa: F401  (registers its commands)
+from offduty.service.cli import data, solving  # noqa: F401  (registers their commands)
 from offduty.service.cli.app import app
 
 
