@@ -58,12 +58,13 @@ def table_rows(instance: Instance) -> dict[str, list[list[str]]]:
 
 def csv_bytes(header: list[str] | tuple[str, ...], rows: list[list[str]], *, quote_all: bool = False,
               escape: Callable[[str], str] = escape_cell) -> bytes:
-    """UTF-8 CSV with every cell escaped against spreadsheet formulas."""
+    """UTF-8 CSV with every cell escaped against spreadsheet formulas. Rows end in CRLF (RFC 4180),
+    which also makes the writer quote a cell holding a lone carriage return."""
     buffer = io.StringIO()
     if quote_all:
-        writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n")
+        writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     else:
-        writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+        writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow(header)
     writer.writerows([escape(cell) for cell in row] for row in rows)
     return buffer.getvalue().encode("utf-8")

@@ -313,7 +313,7 @@ def _attach(child: _Rows, parent: _Rows, parent_ids: dict[str, int], attr: str,
         at = parent_ids.get(ref)
         if at is None:
             errors.append(child.error(i, column, f"no {parent.table.key[:-1]} with id {ref!r} in "
-                                                 f"{parent.raw.file}", ProblemKind.DANGLING_REFERENCE))
+                                                 f"{Path(parent.raw.file).name}", ProblemKind.DANGLING_REFERENCE))
             continue
         parent.records[at].setdefault(attr, []).append(rec)
         placed.append((at, i))
@@ -369,4 +369,4 @@ def _describe_ref(ref: str, context: list[tuple[str, int | None]], roots: dict[s
     base = [k for k, (name, _) in enumerate(context) if name == tokens[0][0]]
     full = context[:base[-1]] + tokens if base else tokens
     node, rest = _walk(full, roots)
-    return f"{node.file} row {node.row}" if node is not None and not rest else ref
+    return f"{Path(node.file).name} row {node.row}" if node is not None and not rest else ref

@@ -8,6 +8,7 @@ CSV files are UTF-8 (a byte-order mark, as Excel writes it, is fine) and comma-s
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import zipfile
@@ -96,9 +97,24 @@ def _read_csv(source: Source) -> pd.DataFrame:
     except pd.errors.EmptyDataError:
         return pd.DataFrame()
     except pd.errors.ParserError as exc:
-        raise _Unreadable(f"not a readable CSV file: {exc}".replace("\n", " ")) from None
+        raise _Unreadable(_ragged(source) or f"not a readable CSV file: {exc}".replace("\n", " ")) from None
     except OSError as exc:
         raise _Unreadable(f"cannot read {source.name}: {exc.strerror or exc}") from None
+
+
+def _ragged(source: Source) -> str | None:
+    """Which rows hold more cells than the header names (pandas stops at the first)."""
+    try:
+        text = (source.data if isinstance(source.data, bytes) else source.data.read_bytes()).decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    rows = csv.reader(io.StringIO(text, newline=""))
+    width = len(next(rows, []))
+    long = [(n, len(r)) for n, r in enumerate(rows, start=2) if len(r) > width]
+    if not long:
+        return None
+    shown = ", ".join(f"row {n} has {k}" for n, k in long[:10]) + (" ..." if len(long) > 10 else "")
+    return f"the header names {width} columns, but {shown} cells (a comma too many?)"
 
 
 def _read_xlsx(source: Source, sheet: str) -> pd.DataFrame:

@@ -104,7 +104,7 @@ MEMBERS = Table("members", (
     _col("supervisor", Kind.ID, "member id of the immediate supervisor (§III.J)", "none"),
 ), "One row per member.", (
     ("M1042", "P.O. Dana Reyes", "sworn", "officer", "active", "active", "2012-03-04", "traffic", "10",
-     "212.5", "2026-09-06T20:00:00-05:00", "0", "false", "true", "false", "E77", "M2001"),
+     "212.5", "2026-09-06T20:00:00-05:00", "0", "false", "true", "false", "E2", "M2001"),
     ("M2001", "Sgt. Lee Park", "sworn", "sergeant", "active", "active", "2004-06-01", "", "10", "0", "", "0",
      "false", "true", "false", "", ""),
 ))
@@ -115,8 +115,8 @@ TOURS = Table("tours", (
     _col("end", Kind.TIME, "tour end", required=R),
     _col("exception_hours", Kind.FLOAT, "on-duty hours taken off the work-day count (§IV.A.12)", "0"),
 ), "On-duty tours, one row per tour.", (
-    ("M1042", "2026-09-13 06:00", "2026-09-13 16:00", "0"),
-    ("M1042", "2026-09-14T06:00:00-05:00", "2026-09-14T16:00:00-05:00", "1.5"),
+    ("M1042", "2026-09-14 06:00", "2026-09-14 16:00", "0"),
+    ("M1042", "2026-09-15T06:00:00-05:00", "2026-09-15T16:00:00-05:00", "1.5"),
 ), parent="member")
 
 LEAVES = Table("leaves", (
