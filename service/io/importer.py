@@ -312,8 +312,8 @@ def _attach(child: _Rows, parent: _Rows, parent_ids: dict[str, int], attr: str,
             continue  # the empty cell is reported already
         at = parent_ids.get(ref)
         if at is None:
-            errors.append(child.error(i, column, f"no {parent.table.key[:-1]} with id {ref!r} in "
-                                                 f"{Path(parent.raw.file).name}", ProblemKind.DANGLING_REFERENCE))
+            what = f"no {parent.table.key[:-1]} with id {ref!r} in {Path(parent.raw.file).name}"
+            errors.append(child.error(i, column, what, ProblemKind.DANGLING_REFERENCE))
             continue
         parent.records[at].setdefault(attr, []).append(rec)
         placed.append((at, i))

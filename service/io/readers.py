@@ -105,7 +105,8 @@ def _read_csv(source: Source) -> pd.DataFrame:
 def _ragged(source: Source) -> str | None:
     """Which rows hold more cells than the header names (pandas stops at the first)."""
     try:
-        text = (source.data if isinstance(source.data, bytes) else source.data.read_bytes()).decode("utf-8-sig")
+        data = source.data if isinstance(source.data, bytes) else source.data.read_bytes()
+        text = data.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return None
     rows = csv.reader(io.StringIO(text, newline=""))

@@ -51,9 +51,8 @@ def test_every_scenario_round_trips(scenario: str, tmp_path: Path) -> None:
 
 
 #: Texts as agencies' exports hold them: formula starts, quotes, separators, line breaks, accents.
-TEXT = st.text(st.one_of(st.sampled_from("=+-@'\t\r\n\",; |"), st.characters(codec="utf-8",
-                                                                              exclude_categories=("Cc", "Cs"))),
-               max_size=12)
+TEXT = st.text(st.one_of(st.sampled_from("=+-@'\t\r\n\",; |"),
+                         st.characters(codec="utf-8", exclude_categories=("Cc", "Cs"))), max_size=12)
 
 
 @st.composite
