@@ -3,6 +3,7 @@
     python -m offduty.benchmarks run [--scenarios a,b] [--peers offduty,cpsat-default,greedy,highs]
                              [--strategies seniority] [--repeat N] [--time-limit S]
                              [--out bench.json] [--quick]
+    python -m offduty.benchmarks import-timing [--scenario kc-month] [--repeat 3]   (see import_timing)
 
 Per scenario it prints one table (medians over the repeats): build, solve and total seconds,
 time to the first feasible solution, status, objective and bound per tier, the worst tier gap,
@@ -34,6 +35,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from offduty.benchmarks import import_timing
 from offduty.benchmarks.common import PEERS, ROW_KEYS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -270,6 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
                           f"(if installed); {QUICK_TIME_LIMIT:g} s limits")
     table = sub.add_parser("table", help="print a saved --out file as Markdown tables")
     table.add_argument("file", help="a JSON file written by `run --out`")
+    import_timing.add_parser(sub)
     return parser
 
 
@@ -278,6 +281,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "table":
         print(markdown_tables(json.loads(Path(args.file).read_text(encoding="utf-8"))))
         return 0
+    if args.command == "import-timing":
+        return import_timing.run(args)
     quick = bool(args.quick)
     scenarios = _csv(args.scenarios) or list(QUICK_SCENARIOS if quick else DEFAULT_SCENARIOS)
     if args.peers:
