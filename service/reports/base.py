@@ -62,8 +62,11 @@ def cell_text(value: Any) -> str:
 
 
 def frame_csv(frame: pd.DataFrame) -> bytes:
-    rows = [[cell_text(v) for v in row] for row in frame.itertuples(index=False)]
-    return csv_bytes([str(c) for c in frame.columns], rows, escape=escape_formula)
+    """The table as CSV; text cells a spreadsheet would run as formulas get a `'` (OWASP), numbers
+    (a negative margin, say) are written as numbers."""
+    rows = [[escape_formula(v) if isinstance(v, str) else cell_text(v) for v in row]
+            for row in frame.itertuples(index=False)]
+    return csv_bytes([str(c) for c in frame.columns], rows, escape=lambda text: text)
 
 
 def markdown_table(frame: pd.DataFrame, limit: int | None = None) -> str:

@@ -270,3 +270,13 @@ def test_every_report_renders_csv_markdown_and_png(index: int, tmp_path: Path) -
                                        newline="")))
     assert rows[0] == [str(c) for c in report.table.columns]
     assert len(rows) == len(report.table) + 1
+
+
+def test_report_csv_escapes_text_but_not_numbers() -> None:
+    import pandas as pd
+
+    from offduty.service.reports.base import frame_csv
+
+    frame = pd.DataFrame({"name": ["=cmd|' /C calc'!A0", "@x"], "work_day_margin": [-1.5, 2.0]})
+    rows = list(csv.reader(io.StringIO(frame_csv(frame).decode("utf-8"), newline="")))
+    assert rows[1:] == [["'=cmd|' /C calc'!A0", "-1.50"], ["'@x", "2.00"]]
