@@ -93,10 +93,13 @@ def _report(table: pd.DataFrame, details: pd.DataFrame, groups: pd.DataFrame, pe
 
     def draw(fig: Figure) -> None:
         ax = fig.subplots()
-        top = groups.sort_values("hours", ascending=False).head(25)
+        designated = groups[groups["supervisor"] != NONE_DESIGNATED]
+        top = designated.sort_values("hours", ascending=False).head(25)
         labels = [f"{n or s}" for s, n in zip(top["supervisor"], top["supervisor_name"], strict=True)]
         ax.barh(labels[::-1], top["hours"].to_numpy()[::-1], color="#228833")
-        ax.set(title="Secondary hours to verify, by supervisor (top 25)", xlabel="hours in the month")
+        undesignated = float(groups.loc[groups["supervisor"] == NONE_DESIGNATED, "hours"].sum())
+        ax.set(title=f"Secondary hours to verify, by supervisor (top 25)\n{undesignated:,.1f} h more by "
+                     "members with no supervisor designated (§III.J)", xlabel="hours in the month")
 
     return Report("supervisors", f"Supervisor verification list, {period.label} (§III.K)", table, summary,
                   totals, extra={"details": details, "by-supervisor": groups}, sections=sections, draw=draw,
