@@ -45,22 +45,8 @@ class RowError:
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
 
-    def sort_key(self) -> tuple[str, int, str]:
-        return self.file, self.row or 0, self.column or ""
-
     def to_dict(self) -> dict[str, str | int | None]:
         return {"file": self.file, "row": self.row, "column": self.column, "cell":
                 f"{self.letter}{self.row}" if self.letter and self.row is not None else None,
                 "message": self.message, "kind": self.kind.name.lower()}
 
-
-class ImportFailed(ValueError):
-    """The files cannot become an instance; carries every problem found."""
-
-    def __init__(self, errors: list[RowError]) -> None:
-        self.errors = sorted(errors, key=RowError.sort_key)
-        super().__init__(f"{len(self.errors)} problem(s) in the input files")
-
-    @property
-    def exit_code(self) -> int:
-        return min(e.kind.exit_code for e in self.errors)

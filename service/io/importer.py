@@ -102,26 +102,11 @@ def import_instance(files: Mapping[str, SourceLike], *, policy: SourceLike | Map
     zone = _zone(tz, policy_raw, errors)
     if tz is not None and "timezone" not in policy_raw:
         policy_raw["timezone"] = tz
-    converted: dict[str, _Rows] = {}
     order = [policy_name]  # files in the order their problems are listed
-    for key, table in TABLES.items():
-        if key not in files:
-            if not table.optional:
-                errors.append(RowError(table.filename, None, None, f"no {key} file given",
-                                       ProblemKind.UNREADABLE))
-            continue
-        source = Source.of(files[key], None if not isinstance(files[key], bytes) else table.filename)
-        order.append(source.name)
-        raw, problems = read_table(source, table, ignore_extra_columns=ignore_extra_columns)
-        errors += problems
-        if raw is not None and zone is not None:
-            rows, problems = _convert(raw, table, zone)
-            errors += problems
-            converted[key] = rows
-    unknown = sorted(set(files) - set(TABLES))
-    errors += [RowError(k, None, None, f"unknown table {k!r}; known: {', '.join(TABLES)}", ProblemKind.SCHEMA)
-               for k in unknown]
-    if errors and (zone is None or any(k not in converted for k in REQUIRED_TABLES)):
+    if zone is None:
+        return _failed(errors, order)
+    converted = _read_all(files, zone, ignore_extra_columns, errors, order)
+    if errors and any(k not in converted for k in REQUIRED_TABLES):
         return _failed(errors, order)
     document, placed = _assemble(converted, policy_raw, name, errors)
     try:
@@ -129,14 +114,33 @@ def import_instance(files: Mapping[str, SourceLike], *, policy: SourceLike | Map
     except InvalidInstance as exc:
         roots = _provenance(converted, placed)
         reported = {(e.file, e.row, e.column) for e in errors}
-        for problem in exc.problems:
-            located = _locate(problem, roots, policy_name)
-            if (located.file, located.row, located.column) not in reported:
-                errors.append(located)
+        located = [_locate(problem, roots, policy_name) for problem in exc.problems]
+        errors += [e for e in located if (e.file, e.row, e.column) not in reported]
         return _failed(errors, order)
-    if errors:
-        return _failed(errors, order)
-    return ImportResult(instance)
+    return _failed(errors, order) if errors else ImportResult(instance)
+
+
+def _read_all(files: Mapping[str, SourceLike], zone: ZoneInfo, ignore_extra_columns: bool,
+              errors: list[RowError], order: list[str]) -> dict[str, _Rows]:
+    """Passes 1 and 2 over every file given: header, then cells. Appends to `errors` and to
+    `order` (the files' names as they are read)."""
+    converted: dict[str, _Rows] = {}
+    for key, table in TABLES.items():
+        if key not in files:
+            if not table.optional:
+                errors.append(RowError(table.filename, None, None, f"no {key} file given",
+                                       ProblemKind.UNREADABLE))
+            continue
+        source = Source.of(files[key], table.filename if isinstance(files[key], bytes) else None)
+        order.append(source.name)
+        raw, problems = read_table(source, table, ignore_extra_columns=ignore_extra_columns)
+        errors += problems
+        if raw is not None:
+            converted[key], problems = _convert(raw, table, zone)
+            errors += problems
+    errors += [RowError(k, None, None, f"unknown table {k!r}; known: {', '.join(TABLES)}", ProblemKind.SCHEMA)
+               for k in sorted(set(files) - set(TABLES))]
+    return converted
 
 
 def _failed(errors: list[RowError], files: list[str]) -> ImportResult:
@@ -144,9 +148,12 @@ def _failed(errors: list[RowError], files: list[str]) -> ImportResult:
     order = {name: k for k, name in enumerate(dict.fromkeys(files))}
     for e in errors:
         order.setdefault(e.file, len(order))
-    return ImportResult(None, sorted(errors, key=lambda e: (order[e.file], e.row or 0, len(e.letter or ""),
-                                                           e.letter or "",
-                                                           e.column or "")))
+
+    def key(e: RowError) -> tuple[int, int, int, str, str]:
+        letter = e.letter or ""
+        return order[e.file], e.row or 0, len(letter), letter, e.column or ""
+
+    return ImportResult(None, sorted(errors, key=key))
 
 
 # --- policy and time zone ----------------------------------------------------------------------
