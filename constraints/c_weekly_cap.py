@@ -1,25 +1,22 @@
 """Secondary hours per ISO week stay within `max_secondary_hours_per_week`, when it is set.
 
-C-WEEKLY-CAP, pillar 1 (a maximum allowance of hours, overridable by a supervisor). Weeks start
-at local Monday midnight; a detail crossing into the next week counts in full in both.
+C-WEEKLY-CAP, pillar 1 (a maximum allowance of hours, overridable by a supervisor). Weeks run
+from local Monday midnight to the next; each week counts the part of every detail inside it, so
+a detail across Monday midnight splits its hours between the two weeks.
+
+A pair is pruned only when its own part in some week exceeds the cap; a member's week gets a
+row (minutes inside the week as coefficients) only where details that can be worked together
+could exceed it.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from offduty.constraints.base import Pairs, Rule, groups
-from offduty.constraints.intervals import expand_ranges
+from offduty.constraints.base import Pairs, Rule
 from offduty.constraints.model import ModelWriter
-from offduty.constraints.workdays import iso_weeks
-from offduty.models.arrays import BoolArray, IntArray, hours_to_minutes
-
-
-def _touched(weeks: IntArray, start: IntArray, end: IntArray) -> tuple[IntArray, IntArray]:
-    """(pair, week) for every week each pair's interval overlaps."""
-    first = np.searchsorted(weeks, start, side="right") - 1
-    last = np.searchsorted(weeks, end - 1, side="right") - 1
-    return expand_ranges(first, last + 1)
+from offduty.constraints.workdays import binding_groups, iso_weeks
+from offduty.models.arrays import BoolArray, hours_to_minutes
 
 
 class WeeklyCap(Rule):
@@ -32,7 +29,10 @@ class WeeklyCap(Rule):
         cap_hours = pairs.arrays.instance.policy.max_secondary_hours_per_week
         if cap_hours is None:
             return None
-        return pairs.minutes > hours_to_minutes(cap_hours)
+        item, _, minutes = iso_weeks(pairs.arrays).pieces(pairs.start, pairs.end)
+        out = np.zeros(len(pairs), dtype=np.bool_)
+        out[item[minutes > hours_to_minutes(cap_hours)]] = True
+        return out
 
     def add(self, model: ModelWriter) -> None:
         cap_hours = model.arrays.instance.policy.max_secondary_hours_per_week
@@ -40,9 +40,9 @@ class WeeklyCap(Rule):
             return
         cap, pairs = hours_to_minutes(cap_hours), model.pairs
         weeks = iso_weeks(model.arrays)
-        pair, week = _touched(weeks, pairs.start, pairs.end)
-        for _, group in groups(pairs.member[pair] * len(weeks) + week):
-            idx = pair[group]
-            _, first = np.unique(pairs.shift[idx], return_index=True)
-            if pairs.minutes[idx[first]].sum() > cap:
-                model.add_linear(idx, pairs.minutes[idx], 0, cap)
+        item, week, minutes = weeks.pieces(pairs.start, pairs.end)
+        start = np.maximum(pairs.start[item], weeks.start[week])
+        room = np.full(len(item), cap, dtype=np.int64)
+        for group in binding_groups(pairs.member[item] * len(weeks) + week, start,
+                                    start + minutes, room):
+            model.add_linear(item[group], minutes[group], 0, cap)

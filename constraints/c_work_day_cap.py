@@ -1,17 +1,23 @@
-"""On-duty plus secondary hours in each work day stay within the cap (16 h).
+"""On-duty plus secondary hours within each work day stay within the cap (16 h).
 
-C-WORK-DAY-CAP, §IV.A.12 and §II.H: on-duty hours less exception time plus secondary hours per
-24-hour work day; the Chief's exception (`cap_exception`) lifts it. Work days are defined in
-`constraints.workdays`; a detail crossing a day boundary counts in full in each day it touches.
+C-WORK-DAY-CAP, §IV.A.12 and §II.H: a work day is a fixed 24-hour period, and the cap is on the
+hours within it. Each day counts the part of every tour inside it (less the tour's
+`exception_hours`, pro rata to that part) and the part of every detail inside it; the Chief's
+exception (`cap_exception`) lifts the cap. Work days and the exact rounding of the pro-rata
+share are defined in `constraints.workdays`.
+
+A pair is pruned only when its own part in some day exceeds that day's room; a day gets a row
+(detail minutes inside the day as coefficients) only where details that can be worked together
+could exceed its room.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from offduty.constraints.base import Pairs, Rule, groups
+from offduty.constraints.base import Pairs, Rule
 from offduty.constraints.model import ModelWriter
-from offduty.constraints.workdays import work_days
+from offduty.constraints.workdays import binding_groups, work_days
 from offduty.models.arrays import BoolArray, hours_to_minutes
 
 
@@ -23,26 +29,20 @@ class WorkDayCap(Rule):
 
     def prune(self, pairs: Pairs) -> BoolArray:
         a = pairs.arrays
-        cap = hours_to_minutes(a.instance.policy.work_day_cap_hours)
         days = work_days(a)
-        pair, day = days.touched(pairs.member, pairs.start, pairs.end)
-        over = days.on_duty[day] + pairs.minutes[pair] > cap
+        item, day, minutes = days.pieces(pairs.member, pairs.start, pairs.end)
+        over = minutes > days.room(hours_to_minutes(a.instance.policy.work_day_cap_hours))[day]
         out = np.zeros(len(pairs), dtype=np.bool_)
-        out[pair[over]] = True
+        out[item[over]] = True
         return out & ~a.member_cap_exception[pairs.member]
 
     def add(self, model: ModelWriter) -> None:
         a, pairs = model.arrays, model.pairs
-        cap = hours_to_minutes(a.instance.policy.work_day_cap_hours)
         days = work_days(a)
-        pair, day = days.touched(pairs.member, pairs.start, pairs.end)
-        keep = ~a.member_cap_exception[pairs.member[pair]]
-        pair, day = pair[keep], day[keep]
-        for d, group in groups(day):
-            idx = pair[group]
-            room = cap - int(days.on_duty[d])
-            # a member holds at most one position per shift: count each shift once
-            _, first = np.unique(pairs.shift[idx], return_index=True)
-            if pairs.minutes[idx[first]].sum() <= room:
-                continue
-            model.add_linear(idx, pairs.minutes[idx], 0, room)
+        item, day, minutes = days.pieces(pairs.member, pairs.start, pairs.end)
+        keep = ~a.member_cap_exception[pairs.member[item]]
+        item, day, minutes = item[keep], day[keep], minutes[keep]
+        start = np.maximum(pairs.start[item], days.start[day])
+        room = days.room(hours_to_minutes(a.instance.policy.work_day_cap_hours))[day]
+        for group in binding_groups(day, start, start + minutes, room):
+            model.add_linear(item[group], minutes[group], 0, int(room[group[0]]))

@@ -1,113 +1,287 @@
-"""Work days (§II.H) and ISO weeks as arrays, and which days each candidate detail touches.
+"""Work days (§II.H) and local ISO weeks as arrays, and the part of any interval inside each.
 
 A tour's work day starts `lead` hours before the tour (8/7/6 h for the 8/10/11-hour plan) and
 lasts 24 hours, cut short where the next tour's day starts. Between tours, 24-hour days continue
 from the end of the previous one (the last cut at the next tour's day); before the first tour
 they run backwards from it; after the last they run on. A member with no tours has local
-calendar days. Days tile time, so the days a detail touches are a contiguous run found by one
-`searchsorted` per pair.
+calendar days. ISO weeks run from local Monday midnight to the next.
+
+A work day holds the hours that fall *inside* it (§IV.A.12 caps the hours within a work day): the
+part of each detail inside it, and the part of each tour inside it less the tour's
+`exception_hours` pro rata. That share can be a fraction of a minute; `Days.on_duty` keeps it
+exact by rounding the day's whole on-duty load up to a minute. Secondary minutes and the cap are
+whole minutes, so `on_duty_exact + secondary <= cap` holds exactly when
+`ceil(on_duty_exact) + secondary <= cap`: the room of a day, `cap - on_duty`, is exact.
+
+Only the days and weeks that matter are tiled: those overlapping the instance's details (with a
+day of margin on each side), never the calendar between far-apart details or back to a
+far-away tour. So an instance without events has no days, and a detail dated decades off by a
+typo adds the days around it, not the decades between.
+
+`Days.pieces` and `Weeks.pieces` cut candidate intervals into (interval, day or week, minutes
+inside) pieces: the model rows, their pruning, the greedy list and the fairness metrics all count
+hours through them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+from bisect import bisect_right
+from collections import defaultdict
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 
 from offduty.constraints.intervals import KEY_STRIDE, expand_ranges
 from offduty.models.arrays import MINUTES_PER_DAY, InstanceArrays, IntArray, to_minutes
 
+#: Stands for "no limit" at either end of a run of days (far beyond any minute of this era).
+_FAR = np.int64(1) << np.int64(40)
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+class Pieces(NamedTuple):
+    """Overlaps of query intervals with days (or weeks): `item` indexes the queried intervals,
+    `period` the days (weeks), `minutes` is the length of the overlap (always > 0). Sorted by
+    item, then by time."""
+
+    item: IntArray
+    period: IntArray
+    minutes: IntArray
+
+
+def _empty() -> IntArray:
+    return np.zeros(0, dtype=np.int64)
+
+
+def _pieces(owner: IntArray, start: IntArray, end: IntArray, q_owner: IntArray,
+            q_start: IntArray, q_end: IntArray) -> Pieces:
+    """Overlaps of each query [q_start, q_end) with the periods of its owner; the periods are
+    disjoint per owner and sorted by (owner, start), possibly with gaps between them."""
+    if len(start) == 0 or len(q_start) == 0:
+        return Pieces(_empty(), _empty(), _empty())
+    keys = owner * KEY_STRIDE + start
+    first = np.searchsorted(keys, q_owner * KEY_STRIDE + q_start, side="right") - 1
+    stop = np.searchsorted(keys, q_owner * KEY_STRIDE + q_end, side="left")  # start < q_end
+    first = np.maximum(first, 0)
+    item, period = expand_ranges(first, np.maximum(stop, first))
+    minutes = np.minimum(q_end[item], end[period]) - np.maximum(q_start[item], start[period])
+    keep = (owner[period] == q_owner[item]) & (minutes > 0)
+    return Pieces(item[keep], period[keep], minutes[keep])
+
 
 @dataclass(frozen=True, eq=False)
 class Days:
-    """Per-member tilings of time into days, sorted by (member, start)."""
+    """The members' work days near the details, sorted by (member, start)."""
 
     member: IntArray
     start: IntArray
     end: IntArray
-    on_duty: IntArray  # minutes of on-duty load (tours less exception time) counted in the day
+    #: On-duty load inside each day (tour minutes inside, less exception pro rata), rounded up
+    #: to a whole minute (see the module docstring: this keeps the cap comparison exact).
+    on_duty: IntArray
 
-    def touched(self, pair_member: IntArray, pair_start: IntArray,
-                pair_end: IntArray) -> tuple[IntArray, IntArray]:
-        """(pair index, day index) for every day each pair's interval overlaps."""
-        keys = self.member * KEY_STRIDE + self.start
-        first = np.searchsorted(keys, pair_member * KEY_STRIDE + pair_start, side="right") - 1
-        last = np.searchsorted(keys, pair_member * KEY_STRIDE + pair_end - 1, side="right") - 1
-        return expand_ranges(first, last + 1)
+    def __len__(self) -> int:
+        return len(self.start)
+
+    def pieces(self, member: IntArray, start: IntArray, end: IntArray) -> Pieces:
+        """Every (interval, day, minutes inside) piece of the members' intervals [start, end).
+        Intervals of the instance's shifts lie wholly inside the tiled days; other intervals
+        (tours) are cut to the days that exist."""
+        return _pieces(self.member, self.start, self.end, np.asarray(member, dtype=np.int64),
+                       np.asarray(start, dtype=np.int64), np.asarray(end, dtype=np.int64))
+
+    def room(self, cap: int) -> IntArray:
+        """Whole minutes of secondary work each day still admits under a cap of `cap` minutes:
+        floor(cap - exact on-duty load), negative when the tours alone break the cap."""
+        return cap - self.on_duty
 
 
-def horizon(arrays: InstanceArrays) -> tuple[int, int]:
-    """The span of time any detail can touch."""
-    if arrays.n_shifts == 0:
-        return 0, 0
-    return int(arrays.shift_start.min()), int(arrays.shift_end.max())
+@dataclass(frozen=True, eq=False)
+class Weeks:
+    """Local ISO weeks (Monday 00:00 to Monday 00:00) near the details, sorted by start."""
+
+    start: IntArray
+    end: IntArray
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+    def pieces(self, start: IntArray, end: IntArray) -> Pieces:
+        """Every (interval, week, minutes inside) piece of the intervals [start, end)."""
+        start = np.asarray(start, dtype=np.int64)
+        return _pieces(np.zeros(len(self.start), dtype=np.int64), self.start, self.end,
+                       np.zeros(len(start), dtype=np.int64), start,
+                       np.asarray(end, dtype=np.int64))
 
 
-def local_midnights(arrays: InstanceArrays, lo: int, hi: int, step_days: int = 1,
-                    weekday: int | None = None) -> list[int]:
-    """Local midnights (minutes) from before `lo` to after `hi`; on one weekday if given."""
-    tz = arrays.tz
-    epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-    day = (epoch + dt.timedelta(minutes=lo)).astimezone(tz).date() - dt.timedelta(days=1)
-    if weekday is not None:
-        day -= dt.timedelta(days=(day.weekday() - weekday) % 7)
+# --- which cap rows can bind ---------------------------------------------------------------------
+
+
+def binding_groups(group: IntArray, start: IntArray, end: IntArray, room: IntArray,
+                   ) -> list[IntArray]:
+    """The groups of pieces (a day's, or a member's week's) whose cap row can bind, each as the
+    indices of its pieces, in group order.
+
+    `start`/`end` are each piece's part inside its period, `room` its group's room in minutes.
+    A member works one detail at a time (C-OVERLAP), so a row can bind only if pieces that do
+    not overlap one another exceed the room: the union of the group's pieces settles most groups
+    at once; the heaviest disjoint set (weighted interval scheduling) settles the rest exactly.
+    """
+    if len(group) == 0:
+        return []
+    order = np.lexsort((start, group))
+    g, s, e = group[order], start[order], end[order]
+    opens = np.r_[True, g[1:] != g[:-1]]
+    rank = np.cumsum(opens) - 1
+    # the furthest end of the earlier pieces of the same group (a running max, groups kept
+    # apart by an offset larger than any span of time here)
+    span = int(e.max() - s.min()) + 1
+    lifted = np.maximum.accumulate(e - s.min() + rank * span) - rank * span + s.min()
+    reach = np.where(opens, s, np.r_[s[:1], lifted[:-1]])
+    union = np.bincount(rank, weights=np.maximum(e - np.maximum(s, reach), 0))
+    bounds = np.r_[np.flatnonzero(opens), len(g)]
     out = []
-    while True:
-        minute = to_minutes(dt.datetime.combine(day, dt.time(), tzinfo=tz))
-        out.append(minute)
-        if minute > hi:
-            return out
-        day += dt.timedelta(days=step_days)
+    for k in np.flatnonzero(union > room[order][opens]).tolist():
+        lo, hi = int(bounds[k]), int(bounds[k + 1])
+        if _heaviest_disjoint(s[lo:hi].tolist(), e[lo:hi].tolist()) > room[order[lo]]:
+            out.append(order[lo:hi])
+    return out
+
+
+def _heaviest_disjoint(start: list[int], end: list[int]) -> int:
+    """The largest total length of intervals among these that do not overlap one another."""
+    spans = sorted(set(zip(start, end, strict=True)), key=lambda se: se[1])
+    ends: list[int] = []
+    best = [0]  # best[k]: the heaviest among the first k spans by end
+    for s, e in spans:
+        compatible = bisect_right(ends, s)  # spans ending by s
+        best.append(max(best[-1], best[compatible] + e - s))
+        ends.append(e)
+    return best[-1]
+
+
+# --- where to tile -------------------------------------------------------------------------------
+
+
+def detail_windows(arrays: InstanceArrays) -> tuple[IntArray, IntArray]:
+    """The time the instance's shifts cover, a day of margin on each side, as disjoint sorted
+    windows [lo, hi): every day or week a detail can touch overlaps one of them."""
+    if arrays.n_shifts == 0:
+        return _empty(), _empty()
+    order = np.argsort(arrays.shift_start, kind="stable")
+    lo = arrays.shift_start[order] - MINUTES_PER_DAY
+    hi = arrays.shift_end[order] + MINUTES_PER_DAY
+    reach = np.maximum.accumulate(hi)
+    opens = np.r_[True, lo[1:] > reach[:-1]]  # a window starts where no earlier one reaches
+    cut = np.flatnonzero(opens)
+    return lo[cut], np.r_[reach[cut[1:] - 1], reach[-1]]
+
+
+def _local_date(minute: int, tz: dt.tzinfo) -> dt.date:
+    return (_EPOCH + dt.timedelta(minutes=minute)).astimezone(tz).date()
+
+
+def _local_midnight(day: dt.date, tz: dt.tzinfo) -> int:
+    return to_minutes(dt.datetime.combine(day, dt.time(), tzinfo=tz))
+
+
+def _local_periods(arrays: InstanceArrays, step_days: int, weekday: int | None,
+                   ) -> tuple[IntArray, IntArray]:
+    """Local calendar days (or weeks from `weekday`) that overlap a detail window."""
+    tz = arrays.tz
+    starts: set[int] = set()
+    for lo, hi in zip(*(w.tolist() for w in detail_windows(arrays)), strict=True):
+        day = _local_date(lo, tz)
+        if weekday is not None:
+            day -= dt.timedelta(days=(day.weekday() - weekday) % 7)
+        while (minute := _local_midnight(day, tz)) < hi:
+            starts.add(minute)
+            day += dt.timedelta(days=step_days)
+    start = np.asarray(sorted(starts), dtype=np.int64)
+    end = np.asarray([_local_midnight(_local_date(s, tz) + dt.timedelta(days=step_days), tz)
+                      for s in start.tolist()], dtype=np.int64)
+    return start, end
+
+
+# --- work days -----------------------------------------------------------------------------------
+
+
+def _tour_runs(arrays: InstanceArrays) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+    """Each member's time cut into runs of 24-hour days: (member, anchor, lo, hi). A run holds
+    the days anchor + k·24 h inside [lo, hi): one run per tour (from its day's opening to the
+    next tour's), and one before each member's first tour (backwards from its day)."""
+    member = arrays.tour_member
+    opens = arrays.tour_start - arrays.member_lead_minutes[member]
+    same_next = np.r_[member[1:] == member[:-1], False]
+    run_hi = np.where(same_next, np.r_[opens[1:], 0], _FAR)
+    first = np.flatnonzero(np.r_[True, member[1:] != member[:-1]])
+    return (np.r_[member, member[first]], np.r_[opens, opens[first]],
+            np.r_[opens, np.full(len(first), -_FAR)], np.r_[run_hi, opens[first]])
+
+
+def _tour_days(arrays: InstanceArrays) -> tuple[IntArray, IntArray, IntArray]:
+    """(member, start, end) of the days of members with tours that overlap a detail window."""
+    w_lo, w_hi = detail_windows(arrays)
+    if len(arrays.tour_member) == 0 or len(w_lo) == 0:
+        return _empty(), _empty(), _empty()
+    member, anchor, run_lo, run_hi = _tour_runs(arrays)
+    # the windows each run meets form a contiguous range
+    first = np.searchsorted(w_hi, run_lo, side="right")
+    stop = np.searchsorted(w_lo, run_hi, side="left")
+    run, window = expand_ranges(first, np.maximum(stop, first))
+    lo = np.maximum(w_lo[window], run_lo[run])
+    hi = np.minimum(w_hi[window], run_hi[run])
+    a = anchor[run]
+    k_lo = (lo - a) // MINUTES_PER_DAY  # the day holding lo
+    k_hi = -((a - hi) // MINUTES_PER_DAY)  # ceil: days starting before hi
+    which, k = expand_ranges(k_lo, np.maximum(k_hi, k_lo))
+    run = run[which]
+    start = anchor[run] + k * MINUTES_PER_DAY
+    end = np.minimum(start + MINUTES_PER_DAY, run_hi[run])
+    # a day meeting two windows was made twice
+    _, unique = np.unique(member[run] * KEY_STRIDE + start, return_index=True)
+    return member[run][unique], start[unique], end[unique]
+
+
+def _on_duty(days: Days, arrays: InstanceArrays) -> IntArray:
+    """The on-duty load inside each day, exact, rounded up to whole minutes: for each tour,
+    (length - exception) · (minutes inside) / length."""
+    a = arrays
+    item, day, inside = days.pieces(a.tour_member, a.tour_start, a.tour_end)
+    length = (a.tour_end - a.tour_start)[item]
+    worked = np.maximum(length - a.tour_exception[item], 0)
+    whole, part = np.divmod(worked * inside, length)
+    load = np.zeros(len(days), dtype=np.int64)
+    np.add.at(load, day, whole)
+    # rare: a tour with exception time only partly inside the day leaves a fraction of a minute
+    fractions: dict[int, Fraction] = defaultdict(Fraction)
+    for i in np.flatnonzero(part).tolist():
+        fractions[int(day[i])] += Fraction(int(part[i]), int(length[i]))
+    for d, fraction in fractions.items():
+        load[d] += math.ceil(fraction)
+    return load
 
 
 @lru_cache(maxsize=8)
 def work_days(arrays: InstanceArrays) -> Days:
-    lo, hi = horizon(arrays)
-    calendar = np.asarray(local_midnights(arrays, lo, hi), dtype=np.int64)
-    t_member, t_start, t_end = arrays.tour_member, arrays.tour_start, arrays.tour_end
-    t_load = np.maximum(t_end - t_start - arrays.tour_exception, 0)
-    bounds_of = np.searchsorted(t_member, np.arange(arrays.n_members + 1))
-    members, starts, ends, loads = [], [], [], []
-    for m in range(arrays.n_members):
-        a, b = int(bounds_of[m]), int(bounds_of[m + 1])
-        if a == b:
-            bounds = calendar
-        else:
-            bounds = _tour_day_bounds(t_start[a:b] - arrays.member_lead_minutes[m], lo, hi)
-        d_start, d_end = bounds[:-1], bounds[1:]
-        overlap = (t_start[a:b][None, :] < d_end[:, None]) & (t_end[a:b][None, :] > d_start[:, None])
-        members.append(np.full(len(d_start), m, dtype=np.int64))
-        starts.append(d_start)
-        ends.append(d_end)
-        loads.append(overlap.astype(np.int64) @ t_load[a:b])
-    if not members:
-        empty = np.zeros(0, dtype=np.int64)
-        return Days(empty, empty, empty, empty)
-    return Days(np.concatenate(members), np.concatenate(starts), np.concatenate(ends),
-                np.concatenate(loads))
-
-
-def _tour_day_bounds(day_starts: IntArray, lo: int, hi: int) -> IntArray:
-    """Boundaries of a member's days from before `lo` to after `hi`, given each tour's day start."""
-    first = int(day_starts[0])
-    out: list[int] = []
-    back = max(0, -(-(first - lo) // MINUTES_PER_DAY))  # whole days needed to reach back to lo
-    out.extend(first - k * MINUTES_PER_DAY for k in range(back, 0, -1))
-    nexts = [*day_starts[1:].tolist(), None]
-    for d, nxt in zip(day_starts.tolist(), nexts, strict=True):
-        t = d
-        while (nxt is None and t <= hi) or (nxt is not None and t < nxt):
-            out.append(t)
-            t += MINUTES_PER_DAY
-        if nxt is None:
-            out.append(t)
-    return np.asarray(out, dtype=np.int64)
+    """Every member's work days that overlap the details' windows, with their on-duty load."""
+    t_member, t_start, t_end = _tour_days(arrays)
+    tourless = np.setdiff1d(np.arange(arrays.n_members, dtype=np.int64), arrays.tour_member)
+    c_start, c_end = _local_periods(arrays, step_days=1, weekday=None)
+    member = np.r_[t_member, np.repeat(tourless, len(c_start))]
+    start = np.r_[t_start, np.tile(c_start, len(tourless))]
+    end = np.r_[t_end, np.tile(c_end, len(tourless))]
+    order = np.lexsort((start, member))
+    days = Days(member[order], start[order], end[order], np.zeros(len(order), dtype=np.int64))
+    return Days(days.member, days.start, days.end, _on_duty(days, arrays))
 
 
 @lru_cache(maxsize=8)
-def iso_weeks(arrays: InstanceArrays) -> IntArray:
-    """Local Monday midnights covering the horizon."""
-    lo, hi = horizon(arrays)
-    return np.asarray(local_midnights(arrays, lo, hi, step_days=7, weekday=0), dtype=np.int64)
+def iso_weeks(arrays: InstanceArrays) -> Weeks:
+    """The local ISO weeks that overlap the details' windows."""
+    return Weeks(*_local_periods(arrays, step_days=7, weekday=0))

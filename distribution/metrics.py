@@ -75,7 +75,9 @@ def locked_assignments(arrays: InstanceArrays, member: IntArray, position: IntAr
 
 class RosterLoad:
     """A roster's per-member busy intervals (with rest), work-day and weekly loads, to test
-    cheaply whether a member could also work one more position (`could_take`)."""
+    cheaply whether a member could also work one more position (`could_take`). Loads count the
+    part of each detail inside each day or week (docs/rules.md), through the same pieces as the
+    model."""
 
     def __init__(self, arrays: InstanceArrays, member: IntArray, position: IntArray) -> None:
         self.arrays, self.member, self.position = arrays, member, position
@@ -84,19 +86,18 @@ class RosterLoad:
         start, end = arrays.position_start[position], arrays.position_end[position]
         # a detail and the rest after it: [s, e + rest) must not overlap another one
         self.busy = merge(member, start, end + self.rest)
-        self.cap = hours_to_minutes(policy.work_day_cap_hours)
         self.days = work_days(arrays)
-        self.day_load = self.days.on_duty.astype(np.int64).copy()
-        if len(member):
-            pair, day = self.days.touched(member, start, end)
-            np.add.at(self.day_load, day, (end - start)[pair])  # in full in every day touched
+        # whole minutes each day still admits: floor(cap - exact on-duty load) - details inside
+        self.day_room = self.days.room(hours_to_minutes(policy.work_day_cap_hours))
+        _, day, minutes = self.days.pieces(member, start, end)
+        np.subtract.at(self.day_room, day, minutes)
         self.week_cap: int | None = None
         if policy.max_secondary_hours_per_week is not None:
             self.week_cap = hours_to_minutes(policy.max_secondary_hours_per_week)
             self.weeks = iso_weeks(arrays)
             self.week_load = np.zeros((arrays.n_members, len(self.weeks)), dtype=np.int64)
-            pair, week = _weeks_touched(self.weeks, start, end)
-            np.add.at(self.week_load, (member[pair], week), (end - start)[pair])
+            item, week, minutes = self.weeks.pieces(start, end)
+            np.add.at(self.week_load, (member[item], week), minutes)
 
     def could_take(self, cand_member: IntArray, cand_assignment: IntArray) -> BoolArray:
         """For each candidate (a, j): could member a also work the position of assignment j?
@@ -108,24 +109,15 @@ class RosterLoad:
             return ok
         c_pos = self.position[cand_assignment]
         c_start, c_end = a.position_start[c_pos], a.position_end[c_pos]
-        c_minutes = c_end - c_start
         ok &= ~pair_overlaps(*self.busy, cand_member, c_start, c_end + self.rest)
-        pair, day = self.days.touched(cand_member, c_start, c_end)
-        over = (self.day_load[day] + c_minutes[pair] > self.cap) & ~a.member_cap_exception[cand_member[pair]]
-        ok[pair[over]] = False
+        item, day, minutes = self.days.pieces(cand_member, c_start, c_end)
+        over = (minutes > self.day_room[day]) & ~a.member_cap_exception[cand_member[item]]
+        ok[item[over]] = False
         if self.week_cap is not None:
-            pair, week = _weeks_touched(self.weeks, c_start, c_end)
-            over = self.week_load[cand_member[pair], week] + c_minutes[pair] > self.week_cap
-            ok[pair[over]] = False
+            item, week, minutes = self.weeks.pieces(c_start, c_end)
+            over = self.week_load[cand_member[item], week] + minutes > self.week_cap
+            ok[item[over]] = False
         return ok
-
-
-def _weeks_touched(weeks: IntArray, start: IntArray, end: IntArray) -> tuple[IntArray, IntArray]:
-    first = np.searchsorted(weeks, start, side="right") - 1
-    last = np.searchsorted(weeks, end - 1, side="right") - 1
-    n = last - first + 1
-    pair = np.repeat(np.arange(len(start), dtype=np.int64), n)
-    return pair, np.repeat(first, n) + (np.arange(n.sum(), dtype=np.int64) - np.repeat(np.cumsum(n) - n, n))
 
 
 #: Assignments per block when counting inversions (bounds the [members, block] matrices).

@@ -58,20 +58,21 @@ def greedy_roster(prepared: Prepared) -> GreedyRoster:
     if n == 0:
         return GreedyRoster(chosen, conflicts[0] if conflicts else None)
 
+    # the part of each pair inside each work day and week, by pair (pieces come sorted by pair)
     days = work_days(a)
-    day_pair, day_idx = days.touched(pairs.member, pairs.start, pairs.end)
-    days_of: list[list[int]] = [[] for _ in range(n)]
-    for p, d in zip(day_pair.tolist(), day_idx.tolist(), strict=True):
-        days_of[p].append(d)
-    weeks = iso_weeks(a)
-    first_week = np.searchsorted(weeks, pairs.start, side="right") - 1
-    last_week = np.searchsorted(weeks, pairs.end - 1, side="right") - 1
+    d_item, d_day, d_minutes = days.pieces(pairs.member, pairs.start, pairs.end)
+    d_from = np.searchsorted(d_item, np.arange(n + 1)).tolist()
+    day_of, day_minutes = d_day.tolist(), d_minutes.tolist()
+    w_item, w_week, w_minutes = iso_weeks(a).pieces(pairs.start, pairs.end)
+    w_from = np.searchsorted(w_item, np.arange(n + 1)).tolist()
+    week_of, week_minutes = w_week.tolist(), w_minutes.tolist()
 
-    day_load = days.on_duty.astype(np.int64).copy()
+    # room left in each day: floor(cap - exact on-duty load) less the details taken
+    day_room = days.room(cap).tolist()
     week_load: dict[tuple[int, int], int] = defaultdict(int)
     busy: dict[int, list[tuple[int, int]]] = defaultdict(list)  # member -> intervals + rest
     exempt = a.member_cap_exception
-    start, end, minutes = pairs.start.tolist(), pairs.end.tolist(), pairs.minutes.tolist()
+    start, end = pairs.start.tolist(), pairs.end.tolist()
     member = pairs.member.tolist()
     filled = np.zeros(a.n_positions, dtype=np.int64)
 
@@ -82,12 +83,12 @@ def greedy_roster(prepared: Prepared) -> GreedyRoster:
             if s < be and bs < e + rest:
                 return False
         if not exempt[m]:
-            for d in days_of[i]:
-                if day_load[d] + minutes[i] > cap:
+            for k in range(d_from[i], d_from[i + 1]):
+                if day_minutes[k] > day_room[day_of[k]]:
                     return False
         if week_cap is not None:
-            for w in range(int(first_week[i]), int(last_week[i]) + 1):
-                if week_load[(m, w)] + minutes[i] > week_cap:
+            for k in range(w_from[i], w_from[i + 1]):
+                if week_load[(m, week_of[k])] + week_minutes[k] > week_cap:
                     return False
         return True
 
@@ -96,10 +97,10 @@ def greedy_roster(prepared: Prepared) -> GreedyRoster:
         chosen[i] = 1
         filled[pairs.position[i]] += 1
         busy[m].append((start[i], end[i] + rest))
-        for d in days_of[i]:
-            day_load[d] += minutes[i]
-        for w in range(int(first_week[i]), int(last_week[i]) + 1):
-            week_load[(m, w)] += minutes[i]
+        for k in range(d_from[i], d_from[i + 1]):
+            day_room[day_of[k]] -= day_minutes[k]
+        for k in range(w_from[i], w_from[i + 1]):
+            week_load[(m, week_of[k])] += week_minutes[k]
 
     flaw = conflicts[0] if conflicts else None
     locked = pairs.locked()

@@ -25,6 +25,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -44,6 +45,7 @@ from offduty.models.instance import (
 )
 
 HOUR = dt.timedelta(hours=1)
+MICROSECOND = dt.timedelta(microseconds=1)
 DAY = dt.timedelta(hours=24)
 WEEK = dt.timedelta(days=7)
 
@@ -507,14 +509,41 @@ def _work_days(member: Member, instance: Instance, tz: ZoneInfo, lo: dt.datetime
         yield from _tile(day_open, next_open, lo, hi)
 
 
-def _on_duty_load(tour: Tour) -> dt.timedelta:
-    """A tour's on-duty hours less its exception hours, not below zero."""
-    return max(_utc(tour.end) - _utc(tour.start) - tour.exception_hours * HOUR, dt.timedelta(0))
+def _inside(start: dt.datetime, end: dt.datetime, lo: dt.datetime, hi: dt.datetime) -> Fraction:
+    """Hours of [start, end) inside [lo, hi), exactly (0 when they do not overlap)."""
+    span = min(end, hi) - max(start, lo)
+    return max(Fraction(span // MICROSECOND, HOUR // MICROSECOND), Fraction(0))
+
+
+def _on_duty_inside(tour: Tour, lo: dt.datetime, hi: dt.datetime) -> Fraction:
+    """The part of a tour's on-duty hours inside [lo, hi): its hours inside, less its exception
+    hours pro rata to that part (the tour's hours less exception, not below zero, times the
+    share of the tour inside), exactly."""
+    start, end = _utc(tour.start), _utc(tour.end)
+    inside = _inside(start, end, lo, hi)
+    if inside == 0:
+        return inside
+    length = _inside(start, end, start, end)
+    worked = max(length - Fraction(tour.exception_hours), Fraction(0))
+    return worked * inside / length
+
+
+def _fmt_exact(hours: Fraction) -> str:
+    """Exact hours as `_fmt_hours` prints them (two decimals at most)."""
+    return _fmt_hours(float(hours) * HOUR)
+
+
+def _part(slot: _Slot, lo: dt.datetime, hi: dt.datetime) -> str:
+    """`EV1-S1-P 6.0 h`, or `EV1-S1-P 6.0 of 8.0 h` when only part of it is inside."""
+    inside, whole = _inside(slot.start, slot.end, lo, hi), slot.hours / HOUR
+    if inside == whole:
+        return f"{slot.id} {_fmt_exact(inside)} h"
+    return f"{slot.id} {_fmt_exact(inside)} of {_fmt_hours(slot.hours)} h"
 
 
 def check_work_day_cap(r: _Roster) -> Iterator[Violation]:
-    """On-duty less exception plus secondary hours per work day ≤ the cap (§IV.A.12, §II.H)."""
-    cap = r.instance.policy.work_day_cap_hours * HOUR
+    """On-duty less exception plus secondary hours within each work day ≤ the cap (§IV.A.12, §II.H)."""
+    cap = Fraction(r.instance.policy.work_day_cap_hours)
     for member_id, details in r.by_member.items():
         member = r.members[member_id]
         if member.cap_exception:
@@ -526,18 +555,18 @@ def check_work_day_cap(r: _Roster) -> Iterator[Violation]:
                       if _overlaps(d.slot.start, d.slot.end, day_start, day_end)]
             if not inside:
                 continue
-            on_duty = sum((_on_duty_load(t) for t in member.tours
-                           if _overlaps(_utc(t.start), _utc(t.end), day_start, day_end)),
-                          dt.timedelta(0))
-            secondary = sum((d.slot.hours for d in inside), dt.timedelta(0))
+            on_duty = sum((_on_duty_inside(t, day_start, day_end) for t in member.tours),
+                          Fraction(0))
+            secondary = sum((_inside(d.slot.start, d.slot.end, day_start, day_end)
+                             for d in inside), Fraction(0))
             load = on_duty + secondary
             if load > cap:
-                parts = ", ".join(f"{d.slot.id} {_fmt_hours(d.slot.hours)} h" for d in inside)
+                parts = ", ".join(_part(d.slot, day_start, day_end) for d in inside)
                 yield Violation(
                     "C-WORK-DAY-CAP", member_id, inside[-1].slot.id if len(inside) == 1 else None,
-                    f"{member_id} works {_fmt_hours(load)} h in the work day starting "
+                    f"{member_id} works {_fmt_exact(load)} h in the work day starting "
                     f"{r.local(day_start)} (cap {r.instance.policy.work_day_cap_hours:g}): "
-                    f"on duty {_fmt_hours(on_duty)} h, details {parts}")
+                    f"on duty {_fmt_exact(on_duty)} h, details {parts}")
 
 
 def _iso_weeks(tz: ZoneInfo, lo: dt.datetime,
@@ -555,7 +584,7 @@ def _iso_weeks(tz: ZoneInfo, lo: dt.datetime,
 
 
 def check_weekly_cap(r: _Roster) -> Iterator[Violation]:
-    """Secondary hours per local ISO week ≤ max_secondary_hours_per_week, when set (pillar 1)."""
+    """Secondary hours within each local ISO week ≤ max_secondary_hours_per_week, when set (pillar 1)."""
     cap_hours = r.instance.policy.max_secondary_hours_per_week
     if cap_hours is None:
         return
@@ -565,12 +594,13 @@ def check_weekly_cap(r: _Roster) -> Iterator[Violation]:
         for week_start, week_end in _iso_weeks(r.tz, lo, hi):
             inside = [d for d in details
                       if _overlaps(d.slot.start, d.slot.end, week_start, week_end)]
-            total = sum((d.slot.hours for d in inside), dt.timedelta(0))
-            if total > cap_hours * HOUR:
-                parts = ", ".join(f"{d.slot.id} {_fmt_hours(d.slot.hours)} h" for d in inside)
+            total = sum((_inside(d.slot.start, d.slot.end, week_start, week_end)
+                         for d in inside), Fraction(0))
+            if total > Fraction(cap_hours):
+                parts = ", ".join(_part(d.slot, week_start, week_end) for d in inside)
                 yield Violation(
                     "C-WEEKLY-CAP", member_id, inside[-1].slot.id if len(inside) == 1 else None,
-                    f"{member_id} works {_fmt_hours(total)} h of details in the week starting "
+                    f"{member_id} works {_fmt_exact(total)} h of details in the week starting "
                     f"{r.local(week_start)} (cap {cap_hours:g}): {parts}")
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from offduty.constraints.workdays import Days, iso_weeks, work_days
+from offduty.constraints.workdays import Days, Weeks, iso_weeks, work_days
 from offduty.models.arrays import InstanceArrays, IntArray, from_minutes
 from offduty.models.instance import Instance
 from offduty.models.solution import Solution
@@ -33,35 +33,21 @@ COLUMNS = ["member", "name", "rank", "details", "hours", "pay", "hours_ytd", "bu
            "work_day_hours", "work_day_margin", "busiest_week", "week_hours", "week_margin", "cap_exception"]
 
 
-def clipped(bounds_start: IntArray, bounds_end: IntArray, start: IntArray, end: IntArray,
-            pair: IntArray, span: IntArray) -> IntArray:
-    """Minutes of interval `pair` inside span `span` (the two arrays pair them up)."""
-    inside = np.minimum(end[pair], bounds_end[span]) - np.maximum(start[pair], bounds_start[span])
-    return np.maximum(inside, 0)
-
-
 def day_loads(arrays: InstanceArrays, days: Days, member: IntArray, start: IntArray,
               end: IntArray) -> tuple[IntArray, IntArray]:
     """(on-duty + detail minutes, detail minutes) in each work day of `days`."""
-    detail = np.zeros(len(days.start), dtype=np.int64)
-    if len(member):
-        pair, day = days.touched(member, start, end)
-        np.add.at(detail, day, clipped(days.start, days.end, start, end, pair, day))
-    return days.on_duty.astype(np.int64) + detail, detail
+    detail = np.zeros(len(days), dtype=np.int64)
+    _, day, minutes = days.pieces(member, start, end)
+    np.add.at(detail, day, minutes)
+    return days.on_duty + detail, detail
 
 
-def week_loads(weeks: IntArray, n_members: int, member: IntArray, start: IntArray,
+def week_loads(weeks: Weeks, n_members: int, member: IntArray, start: IntArray,
                end: IntArray) -> IntArray:
-    """[member, week] detail minutes inside each local ISO week (`weeks`: Monday midnights)."""
+    """[member, week] detail minutes inside each local ISO week of `weeks`."""
     load = np.zeros((n_members, len(weeks)), dtype=np.int64)
-    week_end = np.append(weeks[1:], np.iinfo(np.int64).max // 4)
-    first = np.searchsorted(weeks, start, side="right") - 1
-    last = np.searchsorted(weeks, end - 1, side="right") - 1
-    for offset in range(int((last - first).max(initial=0)) + 1):
-        w = first + offset
-        inside = w <= last
-        idx = np.flatnonzero(inside)
-        np.add.at(load, (member[idx], w[idx]), clipped(weeks, week_end, start, end, idx, w[idx]))
+    item, week, minutes = weeks.pieces(start, end)
+    np.add.at(load, (member[item], week), minutes)
     return load
 
 
@@ -84,10 +70,12 @@ def hours_report(instance: Instance, solution: Solution, period: Period | None =
     counted = (detail > 0) & (days.start < hi) & (days.end > lo)
     weeks = iso_weeks(arrays)
     week = week_loads(weeks, arrays.n_members, member, start, end)
-    week_in_period = (weeks < hi) & (np.append(weeks[1:], hi) > lo)
+    week_in_period = (weeks.start < hi) & (weeks.end > lo)
 
     busiest_day = _busiest_days(days, load, counted)
-    busiest_week = np.where(week_in_period[None, :], week, -1).argmax(axis=1)
+    # weeks are tiled around the details: none when there are none (and no rows below)
+    busiest_week = (np.where(week_in_period[None, :], week, -1).argmax(axis=1) if len(weeks)
+                    else np.zeros(arrays.n_members, dtype=np.int64))
     policy = instance.policy
     cap_h = policy.work_day_cap_hours
     week_cap = policy.max_secondary_hours_per_week
@@ -107,7 +95,7 @@ def hours_report(instance: Instance, solution: Solution, period: Period | None =
             "busiest_work_day": None if busiest is None else from_minutes(int(days.start[busiest]),
                                                                           arrays.tz),
             "work_day_hours": day_h, "work_day_margin": cap_h - day_h,
-            "busiest_week": _iso_week(int(weeks[w]), arrays), "week_hours": week_h,
+            "busiest_week": _iso_week(int(weeks.start[w]), arrays), "week_hours": week_h,
             "week_margin": None if week_cap is None else week_cap - week_h,
             "cap_exception": info.cap_exception,
         })
