@@ -535,8 +535,8 @@ def _fmt_exact(hours: Fraction) -> str:
 
 def _part(slot: _Slot, lo: dt.datetime, hi: dt.datetime) -> str:
     """`EV1-S1-P 6.0 h`, or `EV1-S1-P 6.0 of 8.0 h` when only part of it is inside."""
-    inside, whole = _inside(slot.start, slot.end, lo, hi), slot.hours / HOUR
-    if inside == whole:
+    inside = _inside(slot.start, slot.end, lo, hi)
+    if lo <= slot.start and slot.end <= hi:
         return f"{slot.id} {_fmt_exact(inside)} h"
     return f"{slot.id} {_fmt_exact(inside)} of {_fmt_hours(slot.hours)} h"
 

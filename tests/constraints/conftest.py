@@ -174,6 +174,26 @@ def run(raw: Raw, **params: Any) -> Result:
     return result
 
 
+def greedy_pairs(raw: Raw, **params: Any) -> set[tuple[str, str]]:
+    """The greedy list's roster for `raw` (test parameters, `params` override them), checked by
+    the verifier like `run`'s solutions (staffing floors aside: the greedy list does not plan
+    for them)."""
+    from offduty.solver.greedy import solve_greedy
+
+    inst = parse_instance(raw)
+    result = solve_greedy(inst, SolveParams(**{"workers": 1, "seed": 0, **params}))
+    assert_verified(inst, result.pairs(), candidates=params.get("candidates", "all_eligible"),
+                    allow_understaffed=True)
+    return set(result.pairs())
+
+
+def verdict(raw: Raw, roster: Iterable[tuple[str, str]], **verify_kw: Any) -> list[str]:
+    """The codes the independent verifier reports for `roster` on `raw` ([] when it is valid)."""
+    from offduty.solver.verify import verify
+
+    return [v.code for v in verify(parse_instance(raw), list(roster), **verify_kw)]
+
+
 def pairs(result: Result) -> set[tuple[str, str]]:
     """The solution's (member, position) pairs as a set."""
     return set(result.pairs())

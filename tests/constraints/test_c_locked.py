@@ -49,9 +49,10 @@ def test_locked_member_on_leave_is_infeasible():
 
 
 def test_locked_pair_over_the_work_day_cap_is_infeasible():
-    """S is locked on a detail that with S's tour makes 17 h in one work day (the pair is pruned
-    on its own): infeasible, explained by C-WORK-DAY-CAP."""
-    fields = {"hour_plan": 8, "tours": [tour(at("01:00"), at("09:00"))]}
+    """S is locked on a detail that with S's tour makes 17 h in one work day (10-h plan: the
+    tour's day runs PREV 18:00 → DAY 18:00 and holds 9 h of the detail; the pair is pruned on its
+    own): infeasible, explained by C-WORK-DAY-CAP."""
+    fields = {"hour_plan": 10, "tours": [tour(at("01:00"), at("09:00"))]}
     text = infeasible(duel(fields, count=1, start=at("09:00"), end=at("18:00"),
                            assignments=[_lock("S")]))
     assert "C-WORK-DAY-CAP" in text
@@ -66,8 +67,8 @@ def _two_locked(second_start: str, second_end: str, policy=None, **member_fields
                     assignments=[_lock("S", "P1"), _lock("S", "P2")], policy=policy)
 
 
-#: An 8-h-plan tour 00:00–08:00: its work day runs PREV 16:00 → DAY 16:00.
-NIGHT_TOUR = {"hour_plan": 8, "tours": [tour(at("00:00"), at("08:00"))]}
+#: An 8-h-plan tour 14:00–22:00: its work day runs 06:00 → NEXT 06:00.
+AFTERNOON_TOUR = {"hour_plan": 8, "tours": [tour(at("14:00"), at("22:00"))]}
 
 
 def test_two_locked_overlapping_details_are_infeasible():
@@ -77,9 +78,10 @@ def test_two_locked_overlapping_details_are_infeasible():
 
 
 def test_two_locked_details_over_the_work_day_cap_are_infeasible():
-    """S (8-h tour 00:00–08:00, work day from PREV 16:00) is locked on 10:00–14:00 and
-    14:00–18:30: 8 + 4 + 4.5 = 16.5 h > 16 in one work day, though each detail fits alone."""
-    assert "C-WORK-DAY-CAP" in infeasible(_two_locked(at("14:00"), at("18:30"), **NIGHT_TOUR))
+    """S (8-h tour 14:00–22:00, work day from 06:00) is locked on 10:00–14:00 and 22:00 →
+    NEXT 02:30: 4 + 8 + 4.5 = 16.5 h > 16 in one work day, though each detail fits alone."""
+    late = _two_locked(at("22:00"), at("02:30", "2026-09-14"), **AFTERNOON_TOUR)
+    assert "C-WORK-DAY-CAP" in infeasible(late)
 
 
 def test_two_locked_details_too_close_for_the_rest_are_infeasible():

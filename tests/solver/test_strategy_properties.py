@@ -50,11 +50,12 @@ def test_no_swap_violation_when_the_better_member_is_not_eligible() -> None:
 
 
 def test_no_swap_violation_when_the_swap_breaks_the_work_day_cap() -> None:
-    # S already works 06:00-09:00 and has a 6-hour tour: 6 + 3 + 4 > 12
+    # S's 6-hour tour 16:00-22:00 opens its work day at 08:00 (8-hour plan); S already works
+    # 06:00-09:00, 1 h of it inside that day: 6 + 1 + 4 > 10
     inst = instance([member("S", "2000-01-01", hour_plan=8, tours=[{"start": t("16:00"), "end": t("22:00")}]),
                      member("J", "2015-01-01")],
                     [shift("S0", "06:00", "09:00"), shift("S1", "10:00", "14:00")],
-                    policy={"work_day_cap_hours": 12})
+                    policy={"work_day_cap_hours": 10})
     assert swap_violations(inst, [("S", "S0-P"), ("J", "S1-P")], "seniority") == []
     # without the cap the same swap is a violation
     tour = [{"start": t("16:00"), "end": t("22:00")}]

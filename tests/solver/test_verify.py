@@ -323,23 +323,25 @@ def the_shifts(n: int) -> list[tuple[str, str]]:
     return [("M1", f"EV1-S{i}-P") for i in range(1, n + 1)]
 
 
-EIGHT_HOUR_TOUR = {"hour_plan": 8, "tours": [tour(t("09-13T08:00"), t("09-13T16:00"))]}
+#: 10-hour plan (lead 7 h), tour 09-13 08:00-16:00: work day 09-13 01:00 to 09-14 01:00.
+EIGHT_HOUR_TOUR = {"hour_plan": 10, "tours": [tour(t("09-13T08:00"), t("09-13T16:00"))]}
 
 
 def test_work_day_cap_exactly_16_hours_passes() -> None:
-    """8-hour plan, tour 09-13 08:00-16:00 (work day from 00:00), detail 16:00-24:00: 16 h."""
+    """Tour 8 h (work day from 01:00), detail 16:00-24:00 inside the day: 16 h."""
     inst = cap_instance(EIGHT_HOUR_TOUR, (t("09-13T16:00"), t("09-14T00:00")))
     assert verify(inst, the_shifts(1)) == []
 
 
 def test_work_day_cap_16_hours_1_minute_fails() -> None:
-    """The same with the detail ending 00:01: 16 h 1 min in the day from 09-13 00:00."""
+    """The same with the detail ending 00:01: 16 h 1 min in the day from 09-13 01:00."""
     inst = cap_instance(EIGHT_HOUR_TOUR, (t("09-13T16:00"), t("09-14T00:01")))
     violations = verify(inst, the_shifts(1))
     assert codes(violations) == ["C-WORK-DAY-CAP"]
     v = violations[0]
     assert (v.member, v.position) == ("M1", "EV1-S1-P")
-    assert "M1 works 16.02 h in the work day starting 2026-09-13T00:00-05:00 (cap 16)" in v.message
+    assert "M1 works 16.02 h in the work day starting 2026-09-13T01:00-05:00 (cap 16)" in v.message
+    assert "on duty 8.0 h, details EV1-S1-P 8.02 h" in v.message
 
 
 def test_work_day_cap_exception_member_is_not_capped() -> None:
@@ -359,16 +361,15 @@ def test_work_day_cap_policy_value() -> None:
     assert codes(verify(over, the_shifts(1))) == ["C-WORK-DAY-CAP"]
 
 
-@pytest.mark.parametrize("end", [t("11-01T15:00", "-06:00"), t("11-01T15:01", "-06:00")],
-                         ids=["16h", "16h01"])
+@pytest.mark.parametrize("end", [t("10-31T23:00"), t("10-31T23:01")], ids=["16h", "16h01"])
 def test_work_day_cap_tour_across_end_of_daylight_time(end: str) -> None:
     """8-hour plan, tour 2026-11-01 00:00-08:00 local: 01:00-02:00 happens twice, so the tour
-    lasts 9 real hours; a 7 h detail after it makes 16 h, 7 h 1 min fails. The work day opens
-    10-31 16:00 CDT and lasts 24 real hours (to 11-01 15:00 CST)."""
+    lasts 9 real hours. Its work day opens 10-31 16:00 CDT; a 7 h detail 16:00-23:00 before the
+    tour makes 16 h, 7 h 1 min fails."""
     m = {"hour_plan": 8, "tours": [tour(t("11-01T00:00"), t("11-01T08:00", "-06:00"))]}
-    inst = cap_instance(m, (t("11-01T08:00", "-06:00"), end))
+    inst = cap_instance(m, (t("10-31T16:00"), end))
     violations = verify(inst, the_shifts(1))
-    if end.startswith("2026-11-01T15:00"):
+    if end.startswith("2026-10-31T23:00"):
         assert violations == []
     else:
         assert codes(violations) == ["C-WORK-DAY-CAP"]
@@ -396,34 +397,37 @@ def test_work_day_cap_detail_across_end_of_daylight_time(end: str) -> None:
 #: 8-hour plan, tour 09-14 08:00-16:00: its work day opens 09-14 00:00; before it, 24-hour days
 #: run backwards (09-13 00:00 to 09-14 00:00).
 BEFORE_FIRST_TOUR = {"hour_plan": 8, "tours": [tour(t("09-14T08:00"), t("09-14T16:00"))]}
-#: A detail 22:00-03:00 that crosses the boundary between those two days.
+#: A detail 22:00-03:00 that crosses the boundary between those two days: 2 h in the first,
+#: 3 h in the second.
 CROSSING = (t("09-13T22:00"), t("09-14T03:00"))
 
 
-def test_work_day_cap_detail_across_day_boundary_counts_in_both_days() -> None:
-    """Day 09-13: 11 h + the crossing 5 h = 16; day 09-14: the crossing 5 h + tour 8 h + 3 h
-    = 16. Both pass exactly at the cap."""
-    inst = cap_instance(BEFORE_FIRST_TOUR, (t("09-13T10:00"), t("09-13T21:00")), CROSSING,
-                        (t("09-14T16:00"), t("09-14T19:00")))
+def test_work_day_cap_detail_across_day_boundary_splits_its_hours() -> None:
+    """Day 09-13: 14 h + the crossing detail's 2 h = 16; day 09-14: its 3 h + tour 8 h + 5 h
+    = 16. Both pass exactly at the cap (counted in full in both days, 19 h and 18 h)."""
+    inst = cap_instance(BEFORE_FIRST_TOUR, (t("09-13T08:00"), t("09-13T22:00")), CROSSING,
+                        (t("09-14T16:00"), t("09-14T21:00")))
     assert verify(inst, the_shifts(3)) == []
 
 
-def test_work_day_cap_crossing_detail_counts_in_the_later_day() -> None:
-    """Day 09-14 with a 3 h 1 min detail: 5 + 8 + 3.02 > 16 (without the crossing detail's
-    hours it would be 11)."""
-    inst = cap_instance(BEFORE_FIRST_TOUR, CROSSING, (t("09-14T16:00"), t("09-14T19:01")))
+def test_work_day_cap_crossing_detail_counts_its_part_in_the_later_day() -> None:
+    """Day 09-14 with a 5 h 1 min detail: 3 + 8 + 5.02 > 16; the message shows the part of the
+    crossing detail inside the day."""
+    inst = cap_instance(BEFORE_FIRST_TOUR, CROSSING, (t("09-14T16:00"), t("09-14T21:01")))
     violations = verify(inst, the_shifts(2))
     assert codes(violations) == ["C-WORK-DAY-CAP"]
-    assert "work day starting 2026-09-14T00:00-05:00" in violations[0].message
+    message = violations[0].message
+    assert "16.02 h in the work day starting 2026-09-14T00:00-05:00" in message
+    assert "details EV1-S1-P 3.0 of 5.0 h, EV1-S2-P 5.02 h" in message
 
 
-def test_work_day_cap_crossing_detail_counts_in_the_earlier_day() -> None:
-    """Day 09-13 (a 24-hour day before the first tour's day) with an 11 h 1 min detail plus
-    the crossing 5 h > 16."""
-    inst = cap_instance(BEFORE_FIRST_TOUR, (t("09-13T09:59"), t("09-13T21:00")), CROSSING)
+def test_work_day_cap_crossing_detail_counts_its_part_in_the_earlier_day() -> None:
+    """Day 09-13 (a 24-hour day before the first tour's day) with a 14 h 1 min detail plus
+    the crossing detail's 2 h > 16."""
+    inst = cap_instance(BEFORE_FIRST_TOUR, (t("09-13T07:59"), t("09-13T22:00")), CROSSING)
     violations = verify(inst, the_shifts(2))
     assert codes(violations) == ["C-WORK-DAY-CAP"]
-    assert "work day starting 2026-09-13T00:00-05:00" in violations[0].message
+    assert "16.02 h in the work day starting 2026-09-13T00:00-05:00" in violations[0].message
 
 
 def _iso(moment: dt.datetime) -> str:
@@ -435,19 +439,24 @@ def _iso(moment: dt.datetime) -> str:
     (10, 5, {"work_day_lead_hours": {"10": 5}}),
 ])
 def test_work_day_lead_hours_by_hour_plan(plan: int, lead: int, policy: dict[str, Any]) -> None:
-    """A 10 h tour 09-14 08:00-18:00 opens its work day `lead` hours earlier (8/10/11-hour
-    plan: 8/7/6 h, or the policy's override). A 7 h detail ending exactly at the day's start
-    is in the previous day (7 h); one ending a minute later is in the tour's day (17 h)."""
+    """A tour from 09-14 08:00 opens its work day `lead` hours earlier (8/10/11-hour plan:
+    8/7/6 h, or the policy's override). The tour lasts 16 h − lead + 1 min, so a detail
+    filling the lead hours up to the tour makes 16 h 1 min (fails), one starting a minute
+    after the day's opening 16 h (passes), and a 7 h detail ending at the opening lies in the
+    previous day."""
     tour_start = dt.datetime(2026, 9, 14, 8, 0, tzinfo=CDT)
     day_start = tour_start - dt.timedelta(hours=lead)
-    m = {"hour_plan": plan, "tours": [tour(_iso(tour_start), _iso(tour_start + 10 * HOUR))]}
+    minute = dt.timedelta(minutes=1)
+    tour_end = tour_start + (16 - lead) * HOUR + minute
+    m = {"hour_plan": plan, "tours": [tour(_iso(tour_start), _iso(tour_end))]}
     before = cap_instance(m, (_iso(day_start - 7 * HOUR), _iso(day_start)), policy=policy)
     assert verify(before, the_shifts(1)) == []
-    late = day_start + dt.timedelta(minutes=1)
-    inside = cap_instance(m, (_iso(late - 7 * HOUR), _iso(late)), policy=policy)
-    violations = verify(inside, the_shifts(1))
+    late = cap_instance(m, (_iso(day_start + minute), _iso(tour_start)), policy=policy)
+    assert verify(late, the_shifts(1)) == []
+    full = cap_instance(m, (_iso(day_start), _iso(tour_start)), policy=policy)
+    violations = verify(full, the_shifts(1))
     assert codes(violations) == ["C-WORK-DAY-CAP"]
-    assert f"17.0 h in the work day starting {day_start.isoformat(timespec='minutes')}" in (
+    assert f"16.02 h in the work day starting {day_start.isoformat(timespec='minutes')}" in (
         violations[0].message)
 
 
@@ -462,6 +471,84 @@ def test_work_day_cap_exception_hours_reduce_on_duty_load(exception_hours: float
          "tours": [tour(t("09-13T10:00"), t("09-13T20:00"), exception_hours)]}
     inst = cap_instance(m, (t("09-13T02:00"), t("09-13T10:00")))
     assert codes(verify(inst, the_shifts(1))) == expected
+
+
+@pytest.mark.parametrize(("exception_hours", "expected"), [
+    (0, ["C-WORK-DAY-CAP"]), (1, ["C-WORK-DAY-CAP"]), (2, []), (4, []),
+])
+def test_work_day_cap_exception_hours_pro_rata(exception_hours: float, expected: list[str]) -> None:
+    """8-hour plan, tours 09-13 08:00-16:00 (with exception hours) and 20:00 to 09-14 05:00: the
+    second tour's day opens at 12:00 and holds half of the first tour, so half of its exception
+    hours: with the detail 16:00-20:00 the day holds 4 − x/2 + 9 + 4 ≤ 16 for x ≥ 2 (1 h taken
+    off in full would fit)."""
+    m = {"hour_plan": 8, "tours": [tour(t("09-13T08:00"), t("09-13T16:00"), exception_hours),
+                                   tour(t("09-13T20:00"), t("09-14T05:00"))]}
+    violations = verify(cap_instance(m, (t("09-13T16:00"), t("09-13T20:00"))), the_shifts(1))
+    assert codes(violations) == expected
+    if exception_hours == 1:
+        assert "16.5 h in the work day starting 2026-09-13T12:00-05:00" in violations[0].message
+        assert "on duty 12.5 h" in violations[0].message
+
+
+@pytest.mark.parametrize(("end", "expected"), [
+    (t("09-14T09:25"), []), (t("09-14T09:26"), ["C-WORK-DAY-CAP"]),
+])
+def test_work_day_cap_fraction_of_a_minute_is_exact(end: str, expected: list[str]) -> None:
+    """8-hour plan, tours 09-13 08:00-15:00 (7 h, 1 exception hour) and 20:00 to 09-14 04:00:
+    the day 09-13 12:00 to 09-14 12:00 holds 3/7 of the first tour's 6 counted hours (154 2/7
+    min) and the second tour's 480 min. A 325-min detail after it makes 959 5/7 min (passes),
+    326 min 960 5/7 min (fails): compared exactly, not rounded to the nearer minute."""
+    m = {"hour_plan": 8, "tours": [tour(t("09-13T08:00"), t("09-13T15:00"), 1),
+                                   tour(t("09-13T20:00"), t("09-14T04:00"))]}
+    assert codes(verify(cap_instance(m, (t("09-14T04:00"), end)), the_shifts(1))) == expected
+
+
+@pytest.mark.parametrize(("start", "expected"), [
+    (t("09-13T08:00"), []), (t("09-13T07:59"), ["C-WORK-DAY-CAP"]),
+])
+def test_work_day_cap_detail_right_after_a_night_tour(start: str, expected: list[str]) -> None:
+    """DESIGN.md's example: 10-hour plan, night tours 09-12 21:00 to 09-13 07:00 and 09-13 21:00
+    to 09-14 07:00 (work days from 14:00). The detail 08:00-16:00 puts 6 h in the first tour's
+    day (10 + 6 = 16) and 2 h in the next (2 + 10 = 12): valid (in full it was 18 h). From
+    07:59 the first day holds 16.02 h."""
+    m = {"hour_plan": 10, "tours": [tour(t("09-12T21:00"), t("09-13T07:00")),
+                                    tour(t("09-13T21:00"), t("09-14T07:00"))]}
+    violations = verify(cap_instance(m, (start, t("09-13T16:00"))), the_shifts(1))
+    assert codes(violations) == expected
+    if expected:
+        message = violations[0].message
+        assert "16.02 h in the work day starting 2026-09-12T14:00-05:00" in message
+        assert "on duty 10.0 h, details EV1-S1-P 6.02 of 8.02 h" in message
+
+
+@pytest.mark.parametrize(("end", "expected"), [
+    (t("09-13T22:00"), []), (t("09-13T22:01"), ["C-WORK-DAY-CAP"]),
+])
+def test_work_day_cap_detail_across_midnight_without_tours(end: str, expected: list[str]) -> None:
+    """No tours: 09-12 20:00 to 09-13 04:00 puts 4 h in each calendar day; with 09-13
+    10:00-22:00 that day holds 16 h (in full it was 20 h), to 22:01 16.02 h."""
+    inst = cap_instance({}, (t("09-12T20:00"), t("09-13T04:00")), (t("09-13T10:00"), end))
+    violations = verify(inst, the_shifts(2))
+    assert codes(violations) == expected
+    if expected:
+        assert "work day starting 2026-09-13T00:00-05:00" in violations[0].message
+
+
+@pytest.mark.parametrize(("end", "expected"), [
+    (t("11-01T17:00", "-06:00"), []), (t("11-01T17:01", "-06:00"), ["C-WORK-DAY-CAP"]),
+])
+def test_work_day_cap_dst_night_detail_across_midnight(end: str, expected: list[str]) -> None:
+    """No tours: 10-31 22:00 CDT to 11-01 07:00 CST lasts 10 real hours, 2 in Saturday and 8 in
+    the 25-hour Sunday (7 by the wall clock). With 09:00-17:00 CST Sunday holds 16 h (in full
+    it was 18 h); to 17:01 16.02 h."""
+    inst = cap_instance({}, (t("10-31T22:00"), t("11-01T07:00", "-06:00")),
+                        (t("11-01T09:00", "-06:00"), end))
+    violations = verify(inst, the_shifts(2))
+    assert codes(violations) == expected
+    if expected:
+        message = violations[0].message
+        assert "16.02 h in the work day starting 2026-11-01T00:00-05:00" in message
+        assert "EV1-S1-P 8.0 of 10.0 h" in message
 
 
 @pytest.mark.parametrize(("second_start", "expected"), [
@@ -538,15 +625,21 @@ def test_weekly_cap_sunday_and_monday_are_different_weeks() -> None:
     assert verify(inst, the_shifts(2)) == []
 
 
-def test_weekly_cap_detail_across_monday_counts_in_both_weeks() -> None:
-    """Cap 10: Monday 09-14 6 h + Sunday-night detail 09-20 22:00-02:00 (4 h) = 10 passes;
-    that detail + Monday 09-21 7 h = 11 fails in the week of 09-21."""
-    inst = cap_instance({}, (t("09-14T08:00"), t("09-14T14:00")),
-                        (t("09-20T22:00"), t("09-21T02:00")),
-                        (t("09-21T08:00"), t("09-21T15:00")), **WEEKLY)
+@pytest.mark.parametrize("end", [t("09-21T16:00"), t("09-21T16:01")], ids=["10h", "10h01"])
+def test_weekly_cap_detail_across_monday_splits_its_hours(end: str) -> None:
+    """Cap 10: the Sunday-night detail 09-20 22:00 to 09-21 02:00 puts 2 h in each week. With
+    8 h on Monday 09-14 and 8 h on Monday 09-21 both weeks hold 10 h (counted in full in both,
+    12 h); a minute more on 09-21 fails in that week."""
+    inst = cap_instance({}, (t("09-14T08:00"), t("09-14T16:00")),
+                        (t("09-20T22:00"), t("09-21T02:00")), (t("09-21T08:00"), end), **WEEKLY)
     violations = verify(inst, the_shifts(3))
+    if end.endswith("16:00:00-05:00"):
+        assert violations == []
+        return
     assert codes(violations) == ["C-WEEKLY-CAP"]
-    assert "week starting 2026-09-21T00:00-05:00" in violations[0].message
+    message = violations[0].message
+    assert "10.02 h of details in the week starting 2026-09-21T00:00-05:00" in message
+    assert "EV1-S2-P 2.0 of 4.0 h, EV1-S3-P 8.02 h" in message
 
 
 def test_weekly_cap_unset_means_no_cap() -> None:
