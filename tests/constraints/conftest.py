@@ -181,7 +181,7 @@ def greedy_pairs(raw: Raw, **params: Any) -> set[tuple[str, str]]:
     from offduty.solver.greedy import solve_greedy
 
     inst = parse_instance(raw)
-    result = solve_greedy(inst, SolveParams(**{"workers": 1, "seed": 0, **params}))
+    result = solve_greedy(inst, SolveParams(engine=EngineParams(workers=1, seed=0), **params))
     assert_verified(inst, result.pairs(), candidates=params.get("candidates", "all_eligible"),
                     allow_understaffed=True)
     return set(result.pairs())

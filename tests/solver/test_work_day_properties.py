@@ -10,8 +10,8 @@ of daylight time (Sunday 2026-11-01 has 25 hours) and an ISO week boundary (Mond
   equal the best roster the verifier accepts (so no row or pruning is stricter than the rule);
 - the greedy list's roster passes the verifier;
 - for every (member, position) pair the eligibility rules leave, the model prunes it for
-  C-WORK-DAY-CAP (C-WEEKLY-CAP) exactly when the verifier refuses the roster of that one
-  assignment for that rule.
+  C-WORK-DAY-CAP exactly when the verifier refuses the roster of that one assignment for that
+  rule, and otherwise for C-WEEKLY-CAP exactly when the verifier refuses it for that one.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from offduty.models.arrays import InstanceArrays
 from offduty.models.solution import SolveStatus
 from offduty.models.validation import parse_instance
 from offduty.solver.greedy import solve_greedy
-from offduty.solver.params import SolveParams
+from offduty.solver.params import EngineParams, SolveParams
 from offduty.solver.solve import solve
 from offduty.solver.verify import verify
 from tests.solver.test_properties import brute_force, seniority_ranks, tier_value
@@ -118,7 +118,7 @@ def work_day_instances(draw: st.DrawFn) -> Raw:
             "employers": [{"id": "E1"}], "events": [{"id": "EV1", "employer": "E1", "shifts": shifts}]}
 
 
-PARAMS = SolveParams(workers=1, seed=0, time_limit=10)
+PARAMS = SolveParams(time_limit=10, engine=EngineParams(workers=1, seed=0))
 
 
 @SETTINGS
@@ -154,6 +154,8 @@ def test_pruning_agrees_with_the_verifier_on_single_pairs(raw: Raw) -> None:
             if code is not None and code not in (*CAPS, "C-REST"):
                 continue  # excluded before the caps are asked
             refused = [v.code for v in verify(inst, [(member, position)]) if v.code in CAPS]
+            if code == "C-WORK-DAY-CAP":  # named first: the weekly cap was not asked
+                refused = refused[:1]
             expected = [code] if code in CAPS else []
             assert refused == expected, (member, position, code, verify(inst, [(member, position)]))
             judged += 1
