@@ -10,6 +10,10 @@ real elapsed time (Python subtracts datetimes that share a `ZoneInfo` by their w
 would make the night daylight time ends one hour too short). Local time (the policy's
 `timezone`) is used only to find local midnights and Mondays, and to print times.
 
+The hours within a work day or an ISO week (the part of each tour and detail inside it, a tour's
+exception hours taken off pro rata) are summed as exact fractions and compared with the cap
+exactly: a pro-rata share can be a fraction of a minute, and no rounding may decide a case.
+
 Usage::
 
     violations = verify(instance, [("M1042", "EV1-S1-gate"), ...])
