@@ -9,7 +9,6 @@ below; times are Central Daylight Time (-05:00) unless a test is about the end o
 from __future__ import annotations
 
 import datetime as dt
-import time
 from types import SimpleNamespace
 from typing import Any
 
@@ -960,9 +959,9 @@ def test_every_check_has_a_one_line_docstring_with_a_source() -> None:
         assert "(" in doc and doc.rstrip().endswith(")."), check.__name__
 
 
-def test_stadium_scale_is_fast() -> None:
-    """1300 members with two weeks of tours each, 300 assignments over 30 shifts: the verifier
-    takes well under a second or two."""
+def test_stadium_scale_roster_is_checked() -> None:
+    """1300 members with two weeks of tours each, 300 assignments over 30 shifts: every assignment
+    is judged (no timing here: speed is the benchmark runner's business)."""
     start_day = dt.datetime(2026, 9, 7, 6, 0, tzinfo=CDT)
     members = []
     for i in range(1300):
@@ -981,8 +980,7 @@ def test_stadium_scale_is_fast() -> None:
         events.append(event(f"EV{e}", shifts=shifts, venue="sporting_alcohol", attendance=9000))
     inst = build(members=members, events=events)
     pairs = [(f"M{(k * 37) % 1300}", f"EV{k % 10}-S{(k // 10) % 3}-P") for k in range(300)]
-    began = time.perf_counter()
     violations = verify(inst, pairs, candidates="applicants")
-    elapsed = time.perf_counter() - began
-    assert elapsed < 2.0, elapsed
-    assert violations  # applicants only, nobody applied: E-APPLICANT at least
+    # applicants only and nobody applied: every distinct assignment breaks E-APPLICANT
+    applicant = {(v.member, v.position) for v in violations if v.code == "E-APPLICANT"}
+    assert applicant == set(pairs)
