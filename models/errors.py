@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 
@@ -36,13 +37,54 @@ class Problem:
     def to_dict(self) -> dict[str, str]:
         return {"path": self.path, "message": self.message, "kind": self.kind.name.lower()}
 
+    @property
+    def pattern(self) -> str:
+        """The path with every list index written `*`: `applications[*].member`."""
+        return _INDEX.sub("[*]", self.path)
+
+
+_INDEX = re.compile(r"\[\d+\]")
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(path: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key reading numbers as numbers: `applications[9]` before `applications[10]`."""
+    return tuple((1, int(part)) if part.isdigit() else (0, part) for part in _DIGITS.split(path) if part)
+
+
+def sort_problems(problems: list[Problem]) -> list[Problem]:
+    """By path in natural order (the file's own order), then by class."""
+    return sorted(problems, key=lambda p: (natural_key(p.path), p.kind.value, p.message))
+
+
+def summarize(problems: list[Problem], per_group: int = 3, limit: int = 40) -> list[str]:
+    """Display lines for a list of problems: grouped by cause (same path pattern, same class), a
+    few of each group shown, the rest counted ("… and 985 more like `applications[*].member`"),
+    at most about `limit` lines in all. The problems are taken in their given order."""
+    groups: dict[tuple[str, ProblemKind], list[Problem]] = {}
+    for p in problems:
+        groups.setdefault((p.pattern, p.kind), []).append(p)
+    lines: list[str] = []
+    shown_groups = 0
+    for (pattern, _), members in groups.items():
+        if len(lines) >= limit:
+            break
+        shown_groups += 1
+        lines.extend(str(p) for p in members[:per_group])
+        if len(members) > per_group:
+            lines.append(f"… and {len(members) - per_group:,} more like `{pattern or '(file)'}`")
+    left = sum(len(m) for m in list(groups.values())[shown_groups:])
+    if left:
+        lines.append(f"… and {left:,} more problem(s) in {len(groups) - shown_groups:,} other place(s)")
+    return lines
+
 
 class InvalidInstance(ValueError):
-    """The instance cannot be solved as given; carries every problem found."""
+    """The instance cannot be solved as given; carries every problem found (natural path order)."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(problems, key=lambda p: (p.kind.value, p.path))
-        lines = "\n".join(f"  {p}" for p in self.problems)
+        self.problems = sort_problems(problems)
+        lines = "\n".join(f"  {line}" for line in summarize(self.problems))
         super().__init__(f"{len(self.problems)} problem(s) in the instance:\n{lines}")
 
     @property

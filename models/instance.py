@@ -11,13 +11,21 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, NonNegativeFloat, NonNegativeInt
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from offduty.models import limits as L
 
 Id = Annotated[str, Field(min_length=1)]
+Count = Annotated[int, Field(ge=0, le=L.MAX_COUNT)]
+DayHours = Annotated[float, Field(ge=0, le=L.MAX_DAY_HOURS)]
+PayRate = Annotated[float, Field(ge=0, le=L.MAX_PAY_RATE)]
+Weight = Annotated[float, Field(ge=0, le=L.MAX_WEIGHT)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+    # Files are validated in pydantic's strict JSON mode (`models.validation`): no string → number,
+    # number → bool or string → bool coercion. Non-finite numbers are refused everywhere.
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False, allow_inf_nan=False)
 
 
 class MemberKind(StrEnum):
@@ -100,8 +108,8 @@ HourPlanKey = Literal["8", "10", "11"]
 
 
 class StaffingRatio(_Strict):
-    attendees_per_officer: Annotated[int, Field(gt=0)]
-    core: NonNegativeInt
+    attendees_per_officer: Annotated[int, Field(gt=0, le=L.MAX_ATTENDANCE)]
+    core: Count
 
 
 #: §IV.A.13: attendees per officer at the upper end of each range, core staffing by venue.
@@ -120,10 +128,10 @@ DEFAULT_LEAD_HOURS: dict[HourPlanKey, float] = {"8": 8, "10": 7, "11": 6}
 class BalancedWeights(_Strict):
     """Weights of the `balanced` strategy's blend (see `distribution.balanced`)."""
 
-    seniority: NonNegativeFloat = 1.0
-    first_come: NonNegativeFloat = 1.0
-    hours: NonNegativeFloat = 1.0
-    rotation: NonNegativeFloat = 1.0
+    seniority: Weight = 1.0
+    first_come: Weight = 1.0
+    hours: Weight = 1.0
+    rotation: Weight = 1.0
 
 
 class InvoiceFees(_Strict):
@@ -144,14 +152,14 @@ class InvoiceFees(_Strict):
 
 
 class Policy(_Strict):
-    work_day_cap_hours: Annotated[float, Field(gt=0)] = 16
-    work_day_lead_hours: dict[HourPlanKey, NonNegativeFloat] = Field(
+    work_day_cap_hours: Annotated[float, Field(gt=0, le=L.MAX_DAY_HOURS)] = 16
+    work_day_lead_hours: dict[HourPlanKey, DayHours] = Field(
         default_factory=lambda: dict(DEFAULT_LEAD_HOURS)
     )
-    max_secondary_hours_per_week: Annotated[float, Field(gt=0)] | None = None
-    min_rest_hours: NonNegativeFloat = 0
-    tavern_min_officers: NonNegativeInt = 3
-    minimum_pay_rate: NonNegativeFloat = 38.0
+    max_secondary_hours_per_week: Annotated[float, Field(gt=0, le=L.MAX_WEEK_HOURS)] | None = None
+    min_rest_hours: Annotated[float, Field(ge=0, le=L.MAX_REST_HOURS)] = 0
+    tavern_min_officers: Count = 3
+    minimum_pay_rate: PayRate = 38.0
     staffing_ratios: dict[Venue, StaffingRatio] = Field(default_factory=dict)
     #: Extension: the agency's time zone, for calendar days and ISO weeks (local midnight).
     timezone: str = "America/Chicago"
@@ -174,7 +182,7 @@ class Policy(_Strict):
 class Tour(_Strict):
     start: AwareDatetime
     end: AwareDatetime
-    exception_hours: NonNegativeFloat = 0
+    exception_hours: DayHours = 0
 
 
 class Leave(_Strict):
@@ -196,9 +204,9 @@ class Member(_Strict):
     hour_plan: HourPlan | None = None
     tours: list[Tour] = Field(default_factory=list)
     leaves: list[Leave] = Field(default_factory=list)
-    hours_ytd: NonNegativeFloat = 0
+    hours_ytd: Annotated[float, Field(ge=0, le=L.MAX_HOURS_YTD)] = 0
     last_worked: AwareDatetime | None = None
-    open_closeouts: NonNegativeInt = 0
+    open_closeouts: Annotated[int, Field(ge=0, le=L.MAX_CLOSEOUTS)] = 0
     private_officer_license: bool = False
     reserve_hours_met: bool = True
     cap_exception: bool = False
@@ -223,13 +231,13 @@ class Window(_Strict):
 
 class Position(_Strict):
     id: Id
-    count: NonNegativeInt
+    count: Count
     min_rank: Rank = Rank.OFFICER
     certifications: list[str] = Field(default_factory=list)
     #: Defaults to the policy's minimum rate.
-    pay_rate: NonNegativeFloat | None = None
+    pay_rate: PayRate | None = None
     #: Weight of filling one slot of this position in the coverage tier.
-    priority: Annotated[int, Field(ge=1)] = 1
+    priority: Annotated[int, Field(ge=1, le=L.MAX_PRIORITY)] = 1
 
 
 class Shift(_Strict):
@@ -244,7 +252,7 @@ class Event(_Strict):
     employer: Id
     name: str = ""
     venue: Venue = Venue.NONE
-    attendance: NonNegativeInt | None = None
+    attendance: Annotated[int, Field(ge=0, le=L.MAX_ATTENDANCE)] | None = None
     window: Window | None = None
     law_enforcement: bool = True
     in_city_limits: bool = True
@@ -285,9 +293,10 @@ class Cancellation(_Strict):
 class Instance(_Strict):
     name: str = ""
     policy: Policy = Field(default_factory=Policy)
-    members: list[Member] = Field(default_factory=list)
+    #: Required, at least one: an instance without members or events has nothing to solve.
+    members: Annotated[list[Member], Field(min_length=1)]
     employers: list[Employer] = Field(default_factory=list)
-    events: list[Event] = Field(default_factory=list)
+    events: Annotated[list[Event], Field(min_length=1)]
     applications: list[Application] = Field(default_factory=list)
     assignments: list[Assignment] = Field(default_factory=list)
     cancellations: list[Cancellation] = Field(default_factory=list)

@@ -1,14 +1,18 @@
 """Parsing and validation of instances: every problem of a file at once, each with its path.
 
-Pydantic checks each object on its own (types, enums, unknown fields, offsets, signs). The
-cross-object checks below (time order, unique ids, references, policy floors) read the raw JSON
-defensively, so they run even when pydantic rejected other parts of the same file.
+Pydantic checks each object on its own in strict JSON mode (no string → number, number → bool or
+string → bool coercion; finite numbers; enums, unknown fields, offsets, the bounds of
+`models.limits`). The cross-object checks below (time order, unique ids, references, policy
+floors, the planning horizon) read the raw JSON defensively, so they run even when pydantic
+rejected other parts of the same file. A file is read with or without a UTF-8 byte-order mark;
+its size and nesting depth are limited (`models.limits`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError
 
+from offduty.models import limits as L
 from offduty.models.errors import InvalidInstance, Problem, ProblemKind, format_path
 from offduty.models.instance import Instance
 
@@ -25,37 +30,96 @@ _PYDANTIC_KIND = {
     "timezone_aware": ProblemKind.NAIVE_TIME,
     "greater_than_equal": ProblemKind.OUT_OF_RANGE,
     "greater_than": ProblemKind.OUT_OF_RANGE,
+    "less_than_equal": ProblemKind.OUT_OF_RANGE,
+    "less_than": ProblemKind.OUT_OF_RANGE,
+    "finite_number": ProblemKind.OUT_OF_RANGE,
 }
 
 _PYDANTIC_MESSAGE = {
     "extra_forbidden": "unknown field",
     "timezone_aware": "time without a UTC offset (write e.g. 2026-09-13T12:00:00-05:00)",
     "missing": "required field is missing",
+    "finite_number": "must be a finite number",
+}
+
+_BOUND_MESSAGE = {"less_than_equal": "at most", "less_than": "less than", "greater_than_equal": "at least",
+                  "greater_than": "more than"}
+
+#: Wrong JSON types, said the way a user fixes them. Strings are never read as numbers or
+#: booleans, nor numbers as booleans (`"count": "2"`, `"pool": "yes"`, `"count": true`).
+_TYPE_MESSAGE = {
+    "int_type": "must be a whole number (an integer)",
+    "float_type": "must be a number",
+    "bool_type": "must be true or false",
+    "string_type": "must be text (in quotes)",
+    "list_type": "must be a list [...]",
+    "dict_type": "must be an object {...}",
+    "model_type": "must be a JSON object {...} (a dictionary)",
+    "model_attributes_type": "must be a JSON object {...} (a dictionary)",
+    "datetime_type": "must be a time as text, e.g. \"2026-09-13T12:00:00-05:00\"",
+    "date_type": "must be a date as text, e.g. \"2012-03-04\"",
 }
 
 
 def load_instance_file(path: str | Path) -> Instance:
     """Read and validate an instance file; raises InvalidInstance with every problem found."""
+    return parse_instance(read_json_file(path))
+
+
+def read_json_file(path: str | Path) -> Any:
+    """The decoded JSON document of a file (UTF-8, with or without a byte-order mark), or
+    InvalidInstance (class `unreadable`) saying why not: missing, too large, not UTF-8, not JSON."""
+    def fail(message: str) -> InvalidInstance:
+        return InvalidInstance([Problem("", message, ProblemKind.UNREADABLE)])
+
+    file = Path(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        size = file.stat().st_size
+        if file.is_file() and size > L.MAX_FILE_BYTES:
+            raise fail(f"{path} is {size / 2**20:,.1f} MiB; instance files are limited to "
+                       f"{L.MAX_FILE_BYTES // 2**20} MiB")
+        data = file.read_bytes()
     except FileNotFoundError:
-        raise InvalidInstance([Problem("", f"no such file: {path}", ProblemKind.UNREADABLE)]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInstance([Problem("", f"cannot read {path}: {exc}", ProblemKind.UNREADABLE)]) from None
+        raise fail(f"no such file: {path}") from None
+    except IsADirectoryError:
+        raise fail(f"{path} is a directory, not an instance file") from None
+    except OSError as exc:
+        raise fail(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(data) > L.MAX_FILE_BYTES:  # a pipe or device reports no size up front
+        raise fail(f"{path} is larger than {L.MAX_FILE_BYTES // 2**20} MiB")
     try:
-        raw = json.loads(text)
+        text = data.decode("utf-8-sig")  # a byte-order mark, as some editors save, is accepted
+    except UnicodeDecodeError as exc:
+        bad = data[exc.start:exc.start + 1]
+        raise fail(f"{path} is not UTF-8 text (byte {exc.start:,}: {bad!r})") from None
+    return decode_json(text)
+
+
+def decode_json(text: str) -> Any:
+    """`json.loads` with every failure as an `unreadable` problem (syntax, nesting, huge numbers)."""
+    def fail(message: str) -> InvalidInstance:
+        return InvalidInstance([Problem("", message, ProblemKind.UNREADABLE)])
+
+    try:
+        return json.loads(text)
     except json.JSONDecodeError as exc:
-        msg = f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        raise InvalidInstance([Problem("", msg, ProblemKind.UNREADABLE)]) from None
-    return parse_instance(raw)
+        raise fail(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:
+        raise fail(f"objects and lists nested deeper than {L.MAX_DEPTH} levels") from None
+    except ValueError:  # Python refuses integers of more than 4,300 digits
+        raise fail("a number with thousands of digits: no field of an instance takes one") from None
 
 
 def parse_instance(raw: Any) -> Instance:
     """Validate a decoded JSON document; raises InvalidInstance with every problem found."""
+    shape = list(_scan(raw))
+    if shape:  # too deep to validate safely: report that alone
+        raise InvalidInstance(shape)
     problems: list[Problem] = []
     instance: Instance | None = None
     try:
-        instance = Instance.model_validate(raw)
+        # strict JSON mode: what the file says, with no coercion between types
+        instance = Instance.model_validate_json(json.dumps(raw, default=str), strict=True)
     except ValidationError as exc:
         problems.extend(_from_pydantic(exc))
     if isinstance(raw, dict):
@@ -66,14 +130,50 @@ def parse_instance(raw: Any) -> Instance:
     return instance
 
 
+def _scan(raw: Any) -> Iterator[Problem]:
+    """Nesting deeper than the limit (iteratively: the document may be deeper than Python's stack)."""
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(raw, ())]
+    while stack:
+        value, loc = stack.pop()
+        if len(loc) > L.MAX_DEPTH:
+            yield Problem(format_path(loc[:4]) + "…", f"objects and lists nested deeper than "
+                          f"{L.MAX_DEPTH} levels", ProblemKind.UNREADABLE)
+            return
+        if isinstance(value, dict):
+            stack.extend((v, (*loc, str(k))) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((v, (*loc, i)) for i, v in enumerate(value))
+
+
 def _from_pydantic(exc: ValidationError) -> Iterator[Problem]:
     for err in exc.errors(include_url=False):
         loc = tuple(p for p in err["loc"] if p != "[key]")
         kind = _PYDANTIC_KIND.get(err["type"], ProblemKind.SCHEMA)
-        message = _PYDANTIC_MESSAGE.get(err["type"], err["msg"])
-        if err["type"] not in ("missing", "extra_forbidden") and "input" in err:
-            message += f" (got {json.dumps(err['input'], default=str)[:60]})"
+        message = _PYDANTIC_MESSAGE.get(err["type"]) or _TYPE_MESSAGE.get(err["type"]) or err["msg"]
+        bound = _BOUND_MESSAGE.get(err["type"])
+        if bound is not None and "ctx" in err:
+            limit = next(iter(err["ctx"].values()))
+            message = f"must be {bound} {limit:,g}" if isinstance(limit, int | float) else message
+        if err["type"].startswith("datetime") and _is_date(err.get("input")):
+            kind, message = ProblemKind.NAIVE_TIME, _PYDANTIC_MESSAGE["timezone_aware"]
+        if err["type"] == "too_short" and loc in (("members",), ("events",)):
+            message = f"at least one {loc[0][:-1]} is required"
+        elif err["type"] not in ("missing", "extra_forbidden") and "input" in err:
+            message += f" (got {_shown(err['input'])})"
         yield Problem(format_path(loc), message, kind)
+
+
+def _is_date(value: Any) -> bool:
+    """A date alone where a time was expected: a time without its clock and offset."""
+    try:
+        return isinstance(value, str) and dt.date.fromisoformat(value) is not None
+    except ValueError:
+        return False
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value, default=str)
+    return text if len(text) <= 60 else text[:57] + "…"
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
@@ -106,9 +206,14 @@ def _time(value: Any) -> dt.datetime | None:
 
 
 def _number(value: Any) -> float | None:
+    """A finite number, or None (pydantic reports the rest)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _check_interval(obj: Any, path: str) -> tuple[dt.datetime, dt.datetime] | None:
@@ -182,6 +287,7 @@ def check_consistency(raw: dict[str, Any]) -> list[Problem]:
             span = interval(tour, f"{path}.tours[{j}]")
             if span is None:
                 continue
+            problems.extend(_too_long(span, f"{path}.tours[{j}]", "an on-duty tour"))
             spans.append((span, j))
             exc_hours = _number(tour.get("exception_hours"))
             length = (span[1] - span[0]).total_seconds() / 3600
@@ -216,7 +322,9 @@ def check_consistency(raw: dict[str, Any]) -> list[Problem]:
         problems += _ids(shifts, f"{path}.shifts", shift_ids, "shift")
         for j, shift in enumerate(shifts):
             spath = f"{path}.shifts[{j}]"
-            interval(shift, spath)
+            span = interval(shift, spath)
+            if span is not None:
+                problems.extend(_too_long(span, spath, "a shift"))
             positions = _list(shift, "positions")
             problems += _ids(positions, f"{spath}.positions", position_ids, "position")
             for k, pos in enumerate(positions):
@@ -246,8 +354,14 @@ def check_consistency(raw: dict[str, Any]) -> list[Problem]:
                                         f"no employer with id {employer!r}",
                                         ProblemKind.DANGLING_REFERENCE))
 
+    # Without members (or events) every reference to one would dangle: the missing list is
+    # reported once, as itself, not as hundreds of dangling references.
+    has_members, has_events = bool(members), bool(events)
+
     def ref(item: Any, path: str, field: str, table: dict[str, str], what: str) -> None:
         value = item.get(field) if isinstance(item, dict) else None
+        if not (has_members if what == "member" else has_events):
+            return
         if isinstance(value, str) and value not in table:
             problems.append(Problem(f"{path}.{field}", f"no {what} with id {value!r}",
                                     ProblemKind.DANGLING_REFERENCE))
@@ -290,4 +404,76 @@ def check_consistency(raw: dict[str, Any]) -> list[Problem]:
             problems.append(Problem(locked_paths[position][-1],
                                     f"{n} locked assignments on position {position!r}, "
                                     f"whose count is {count}", ProblemKind.POLICY))
+    problems.extend(check_horizon(raw))
+    return problems
+
+
+def _too_long(span: tuple[dt.datetime, dt.datetime], path: str, what: str) -> list[Problem]:
+    hours = (span[1] - span[0]).total_seconds() / 3600
+    if hours <= L.MAX_SHIFT_HOURS:
+        return []
+    return [Problem(f"{path}.end", f"{hours:,.1f} h after its start; {what} lasts at most "
+                    f"{L.MAX_SHIFT_HOURS} h", ProblemKind.OUT_OF_RANGE)]
+
+
+def _times(raw: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+    """(path, value) of every time of the document."""
+    for i, member in enumerate(_list(raw, "members")):
+        path = f"members[{i}]"
+        if isinstance(member, dict):
+            yield f"{path}.last_worked", member.get("last_worked")
+        for key in ("tours", "leaves"):
+            for j, item in enumerate(_list(member, key)):
+                if isinstance(item, dict):
+                    yield f"{path}.{key}[{j}].start", item.get("start")
+                    yield f"{path}.{key}[{j}].end", item.get("end")
+    for i, event in enumerate(_list(raw, "events")):
+        window = event.get("window") if isinstance(event, dict) else None
+        if isinstance(window, dict):
+            yield f"events[{i}].window.start", window.get("start")
+            yield f"events[{i}].window.end", window.get("end")
+        for j, shift in enumerate(_list(event, "shifts")):
+            if isinstance(shift, dict):
+                yield f"events[{i}].shifts[{j}].start", shift.get("start")
+                yield f"events[{i}].shifts[{j}].end", shift.get("end")
+    for key in ("applications", "cancellations"):
+        for i, item in enumerate(_list(raw, key)):
+            if isinstance(item, dict):
+                yield f"{key}[{i}].at", item.get("at")
+
+
+def _centre(raw: dict[str, Any]) -> dt.datetime | None:
+    """The median start of the instance's shifts: the centre of its planning horizon."""
+    starts = sorted(t for t in (_time(s.get("start")) for e in _list(raw, "events")
+                                for s in _list(e, "shifts") if isinstance(s, dict)) if t is not None)
+    return starts[len(starts) // 2] if starts else None
+
+
+def check_horizon(raw: dict[str, Any]) -> list[Problem]:
+    """Every time within `HORIZON_DAYS` of the median shift start; seniority dates not absurd.
+
+    A typo year (1926 or 2206 for 2026) would otherwise tile work days across centuries."""
+    centre = _centre(raw)
+    if centre is None:
+        return []
+    horizon = dt.timedelta(days=L.HORIZON_DAYS)
+    problems = []
+    for path, value in _times(raw):
+        t = _time(value)
+        if t is not None and abs(t - centre) > horizon:
+            problems.append(Problem(path, f"{value} is more than {L.HORIZON_DAYS} days from the "
+                                    f"instance's details (their median start is {centre:%Y-%m-%d})",
+                                    ProblemKind.OUT_OF_RANGE))
+    earliest = centre.date().year - L.MAX_SENIORITY_YEARS
+    latest = (centre + horizon).date()
+    for i, member in enumerate(_list(raw, "members")):
+        value = member.get("seniority_date") if isinstance(member, dict) else None
+        try:
+            day = dt.date.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            continue
+        if day is not None and not (earliest <= day.year and day <= latest):
+            problems.append(Problem(f"members[{i}].seniority_date",
+                                    f"{value} is outside {earliest}-01-01 … {latest} (the details are "
+                                    f"around {centre:%Y-%m-%d})", ProblemKind.OUT_OF_RANGE))
     return problems

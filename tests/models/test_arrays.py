@@ -202,7 +202,11 @@ def test_references_become_indices(raw: Raw) -> None:
     assert a.position_employer.tolist() == [0, 0]
 
 
-def test_empty_instance_builds() -> None:
-    a = InstanceArrays.build(parse_instance({}))
-    assert a.n_members == a.n_positions == a.n_shifts == 0
-    assert a.event_floor.shape == (0,)
+def test_instance_without_positions_builds() -> None:
+    """One member, one event without shifts: no positions, no shifts, nothing to fill."""
+    a = InstanceArrays.build(parse_instance({"members": [{"id": "A", "seniority_date": "2000-01-01"}],
+                                             "events": [{"id": "EV1", "employer": "E1"}],
+                                             "employers": [{"id": "E1"}]}))
+    assert a.n_members == 1
+    assert a.n_positions == a.n_shifts == 0
+    assert a.event_floor.tolist() == [0]

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from offduty.models.errors import InvalidInstance, Problem, ProblemKind
+from offduty.models.errors import InvalidInstance, Problem, ProblemKind, sort_problems
 from offduty.models.instance import (
     DEFAULT_STAFFING_RATIOS,
     MemberKind,
@@ -32,6 +32,12 @@ def problems_of(raw: Any) -> list[Problem]:
     with pytest.raises(InvalidInstance) as info:
         parse_instance(raw)
     return info.value.problems
+
+
+def minimal(**fields: Any) -> Raw:
+    """The smallest valid document (one member, one event without shifts), with `fields` set."""
+    return {"members": [{"id": "M0", "seniority_date": "2012-03-04"}],
+            "events": [{"id": "EV0", "employer": "E0"}], "employers": [{"id": "E0"}], **fields}
 
 
 def member(d: Raw, i: int = 0) -> Raw:
@@ -207,26 +213,26 @@ CASES: list[tuple[str, Mutation, str, str, ProblemKind]] = [
     ("negative-invoice-fee", lambda d: d.update(policy={"invoice_fees": {"per_hour": -1}}),
      "policy.invoice_fees.per_hour", "greater than or equal to 0", K.OUT_OF_RANGE),
     ("negative-count", lambda d: pos(d).update(count=-1),
-     "events[0].shifts[0].positions[0].count", "greater than or equal to 0", K.OUT_OF_RANGE),
+     "events[0].shifts[0].positions[0].count", "must be at least 0", K.OUT_OF_RANGE),
     ("negative-hours-ytd", lambda d: member(d).update(hours_ytd=-2.5),
-     "members[0].hours_ytd", "greater than or equal to 0", K.OUT_OF_RANGE),
+     "members[0].hours_ytd", "must be at least 0", K.OUT_OF_RANGE),
     ("negative-exception-hours", lambda d: member(d)["tours"][0].update(exception_hours=-1),
-     "members[0].tours[0].exception_hours", "greater than or equal to 0", K.OUT_OF_RANGE),
+     "members[0].tours[0].exception_hours", "must be at least 0", K.OUT_OF_RANGE),
     ("exception-hours-longer-than-tour", lambda d: member(d)["tours"][0].update(exception_hours=10.5),
      "members[0].tours[0].exception_hours", "10.5 h exceeds the tour's 10 h", K.OUT_OF_RANGE),
     ("negative-open-closeouts", lambda d: member(d).update(open_closeouts=-1),
-     "members[0].open_closeouts", "greater than or equal to 0", K.OUT_OF_RANGE),
+     "members[0].open_closeouts", "must be at least 0", K.OUT_OF_RANGE),
     ("negative-attendance", lambda d: event(d).update(attendance=-100),
-     "events[0].attendance", "greater than or equal to 0", K.OUT_OF_RANGE),
+     "events[0].attendance", "must be at least 0", K.OUT_OF_RANGE),
     ("zero-priority", lambda d: pos(d).update(priority=0),
-     "events[0].shifts[0].positions[0].priority", "greater than or equal to 1", K.OUT_OF_RANGE),
+     "events[0].shifts[0].positions[0].priority", "must be at least 1", K.OUT_OF_RANGE),
     ("zero-work-day-cap", lambda d: d.update(policy={"work_day_cap_hours": 0}),
-     "policy.work_day_cap_hours", "greater than 0", K.OUT_OF_RANGE),
+     "policy.work_day_cap_hours", "must be more than 0", K.OUT_OF_RANGE),
     ("negative-rest", lambda d: d.update(policy={"min_rest_hours": -8}),
-     "policy.min_rest_hours", "greater than or equal to 0", K.OUT_OF_RANGE),
+     "policy.min_rest_hours", "must be at least 0", K.OUT_OF_RANGE),
     ("zero-attendees-per-officer", lambda d: d.update(policy={"staffing_ratios": {
         "nightclub": {"attendees_per_officer": 0, "core": 3}}}),
-     "policy.staffing_ratios.nightclub.attendees_per_officer", "greater than 0", K.OUT_OF_RANGE),
+     "policy.staffing_ratios.nightclub.attendees_per_officer", "must be more than 0", K.OUT_OF_RANGE),
     # --- against the policy itself ------------------------------------------------------------
     ("pay-below-default-minimum", lambda d: pos(d).update(pay_rate=20),
      "events[0].shifts[0].positions[0].pay_rate", "20 is below the minimum pay rate 38 (§III.D)",
@@ -385,8 +391,8 @@ def test_all_problems_are_reported_at_once() -> None:
     }
     assert expected <= got
     assert len(exc_problems) == len(expected)
-    # sorted by class, then path
-    assert exc_problems == sorted(exc_problems, key=lambda p: (p.kind.value, p.path))
+    # sorted by path in natural order (the file's own order), then by class
+    assert exc_problems == sort_problems(exc_problems)
     with pytest.raises(InvalidInstance) as info:
         parse_instance(d)
     assert info.value.exit_code == 11
@@ -404,7 +410,7 @@ def test_same_problem_in_several_places_is_reported_everywhere() -> None:
     event(d, 1)["employer"] = "E9"
     event(d, 0)["employer"] = "E8"
     paths = [p.path for p in problems_of(d)]
-    assert paths == ["members[0].badge", "members[1].badge", "events[0].employer", "events[1].employer"]
+    assert paths == ["events[0].employer", "events[1].employer", "members[0].badge", "members[1].badge"]
 
 
 def test_problem_to_dict() -> None:
@@ -464,7 +470,7 @@ def test_mixed_classes_exit_with_the_smallest_code(kinds: tuple[ProblemKind, ...
 
 
 def test_member_defaults_are_harmless() -> None:
-    inst = parse_instance({"members": [{"id": "M1", "seniority_date": "2012-03-04"}]})
+    inst = parse_instance(minimal(members=[{"id": "M1", "seniority_date": "2012-03-04"}]))
     m = inst.members[0]
     assert m.seniority_date == dt.date(2012, 3, 4)
     assert m.name == ""
@@ -496,9 +502,9 @@ def test_tour_leave_and_position_defaults(raw: Raw) -> None:
     inst = parse_instance(raw)
     assert inst.members[0].tours[0].exception_hours == 0
     assert inst.members[1].leaves[0].medical_appointment is False
-    p = parse_instance({"events": [{"id": "EV", "employer": "E", "shifts": [{
+    p = parse_instance(minimal(events=[{"id": "EV", "employer": "E", "shifts": [{
         "id": "S", "start": at("10:00"), "end": at("14:00"), "positions": [{"id": "P", "count": 3}]}]}],
-        "employers": [{"id": "E"}]}).events[0].shifts[0].positions[0]
+        employers=[{"id": "E"}])).events[0].shifts[0].positions[0]
     assert p.min_rank is Rank.OFFICER
     assert p.certifications == []
     assert p.pay_rate is None
@@ -549,7 +555,7 @@ def test_event_without_shifts_has_no_window(raw: Raw) -> None:
 
 
 def test_policy_defaults() -> None:
-    policy = parse_instance({}).policy
+    policy = parse_instance(minimal()).policy
     assert policy.work_day_cap_hours == 16
     assert policy.work_day_lead_hours == {"8": 8, "10": 7, "11": 6}
     assert [policy.lead_hours(8), policy.lead_hours(10), policy.lead_hours(11)] == [8, 7, 6]
@@ -562,10 +568,17 @@ def test_policy_defaults() -> None:
     assert (fees.per_hour, fees.percent_of_pay, fees.per_event, fees.per_assignment) == (0, 0, 0, 0)
 
 
-def test_empty_document_is_an_empty_instance() -> None:
-    inst = parse_instance({})
-    assert (inst.name, inst.members, inst.employers, inst.events) == ("", [], [], [])
+def test_optional_lists_default_to_empty() -> None:
+    inst = parse_instance(minimal(events=[{"id": "EV0", "employer": "E0"}], employers=[{"id": "E0"}]))
+    assert inst.name == ""
     assert (inst.applications, inst.assignments, inst.cancellations) == ([], [], [])
+
+
+@pytest.mark.parametrize("doc", [{}, {"members": [], "events": []}])
+def test_members_and_events_are_required_and_not_empty(doc: Raw) -> None:
+    problems = problems_of(doc)
+    assert [p.path for p in problems] == ["events", "members"]
+    assert all(p.kind is K.SCHEMA for p in problems)
 
 
 DESIGN_RATIOS = {
@@ -579,7 +592,7 @@ DESIGN_RATIOS = {
 
 
 def test_staffing_ratio_defaults() -> None:
-    policy = parse_instance({}).policy
+    policy = parse_instance(minimal()).policy
     got = {v.value: (r.attendees_per_officer, r.core)
            for v in Venue if (r := policy.staffing_ratio(v)) is not None}
     assert got == DESIGN_RATIOS
@@ -589,15 +602,15 @@ def test_staffing_ratio_defaults() -> None:
 
 
 def test_staffing_ratio_override_replaces_only_the_named_venue() -> None:
-    policy = parse_instance({"policy": {"staffing_ratios": {
-        "sporting_alcohol": {"attendees_per_officer": 1000, "core": 5}}}}).policy
+    policy = parse_instance(minimal(policy={"staffing_ratios": {
+        "sporting_alcohol": {"attendees_per_officer": 1000, "core": 5}}})).policy
     assert policy.staffing_ratio(Venue.SPORTING_ALCOHOL) == StaffingRatio(attendees_per_officer=1000, core=5)
     for venue, (per, core) in DESIGN_RATIOS.items():
         if venue != "sporting_alcohol":
             assert policy.staffing_ratio(Venue(venue)) == StaffingRatio(attendees_per_officer=per, core=core)
     # the override needs both fields
     with pytest.raises(InvalidInstance) as info:
-        parse_instance({"policy": {"staffing_ratios": {"nightclub": {"core": 5}}}})
+        parse_instance(minimal(policy={"staffing_ratios": {"nightclub": {"core": 5}}}))
     assert [p.path for p in info.value.problems] == ["policy.staffing_ratios.nightclub.attendees_per_officer"]
 
 

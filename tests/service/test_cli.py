@@ -134,7 +134,7 @@ BAD: dict[str, BadCase] = {
                                   (("events[0].employer", "no employer with id 'E9'"),)),
     "out-of-range": BadCase(_json(mutated(lambda d: _pos(d).update(count=-1))), 16,
                             (("events[0].shifts[0].positions[0].count",
-                              "Input should be greater than or equal to 0"),)),
+                              "must be at least 0"),)),
     "against-policy": BadCase(_json(mutated(lambda d: _pos(d).update(pay_rate=20))), 17,
                               (("events[0].shifts[0].positions[0].pay_rate",
                                 "20 is below the minimum pay rate 38 (§III.D)"),)),
