@@ -67,21 +67,37 @@ def explain_infeasible(prepared: Prepared) -> list[str]:
         clashes = verify(a.instance, pairs, candidates=params.candidates.value, allow_understaffed=True)
         if clashes:
             return [f"locked assignments break {v.code}: {v.message}" for v in clashes]
-    rows_by_event: dict[int, list[FloorRow]] = {}
-    for row in prepared.model.cpsat.floor_rows:
-        rows_by_event.setdefault(row.event, []).append(row)
-    out = []
-    for event, rows in rows_by_event.items():
-        best, binding = _most_achievable(prepared, event, rows[0].floor)
-        if best is not None and best < rows[0].floor:
-            where = f" during {_when(a, binding.start, binding.end)}" if binding else ""
-            out.append(f"{_floor_text(a, event, rows[0].floor)}; at most {best} can be "
-                       f"assigned{where}")
+    rows_by_event = _floor_rows_by_event(prepared)
+    out = unmeetable_floors(prepared)
     if not out and rows_by_event:
         names = ", ".join(a.event_ids[e] for e in rows_by_event)
         out.append(f"the staffing floors of events {names} can each be met, but not all together "
                    "(they compete for the same members)")
     return out or ["no roster satisfies every rule (no single cause found)"]
+
+
+def _floor_rows_by_event(prepared: Prepared) -> dict[int, list[FloorRow]]:
+    rows_by_event: dict[int, list[FloorRow]] = {}
+    for row in prepared.model.cpsat.floor_rows:
+        rows_by_event.setdefault(row.event, []).append(row)
+    return rows_by_event
+
+
+def unmeetable_floors(prepared: Prepared, events: set[str] | None = None) -> list[str]:
+    """Each event (of `events`, by id; all by default) whose staffing floor no roster can meet
+    even on its own, with the most that is achievable (a CP-SAT solve per event, at most
+    `EXPLAIN_TIME_LIMIT` seconds each)."""
+    a = prepared.arrays
+    out = []
+    for event, rows in _floor_rows_by_event(prepared).items():
+        if events is not None and a.event_ids[event] not in events:
+            continue
+        best, binding = _most_achievable(prepared, event, rows[0].floor)
+        if best is not None and best < rows[0].floor:
+            where = f" during {_when(a, binding.start, binding.end)}" if binding else ""
+            out.append(f"{_floor_text(a, event, rows[0].floor)}; at most {best} can be "
+                       f"assigned{where}")
+    return out
 
 
 def _most_achievable(prepared: Prepared, event: int, floor: int) -> tuple[int | None, FloorRow | None]:

@@ -89,6 +89,9 @@ def configure(solver: cp_model.CpSolver, params: EngineParams, time_limit: float
     p.max_time_in_seconds = max(0.0, time_limit)
     p.random_seed = params.seed
     p.log_search_progress = params.log_search
+    # A Ctrl-C belongs to the caller (the CLI turns it into a stop that keeps the best roster);
+    # CP-SAT catching it would end one tier and go on with the next.
+    p.catch_sigint_signal = False
     p.num_workers = params.workers
     if params.ortools_defaults:
         return

@@ -1,11 +1,11 @@
 """The `offduty` command line. Each module registers its commands on the one Typer app."""
 
-from offduty.service.cli import data, solving  # noqa: F401  (registers their commands)
-from offduty.service.cli.app import app
+from offduty.service.cli import comparing, data, solving  # noqa: F401  (registers their commands)
+from offduty.service.cli.app import app, run
 
 
 def main() -> None:  # pragma: no cover
-    app()
+    run()
 
 
 __all__ = ["app", "main"]

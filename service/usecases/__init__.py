@@ -7,10 +7,30 @@ from offduty.distribution.registry import STRATEGIES
 from offduty.models.errors import InvalidInstance, Problem
 from offduty.models.instance import Instance
 from offduty.models.solution import Candidates, SolveStatus
-from offduty.service.usecases.compare import ComparisonReport, compare, diff
+from offduty.service.usecases.compare import (
+    BASE,
+    ComparisonReport,
+    Plan,
+    Update,
+    compare,
+    diff,
+    plan_comparison,
+    run_key,
+    variant_changes,
+)
+from offduty.service.usecases.diagnose import Diagnosis, Finding, Severity, diagnose
 from offduty.service.usecases.eligibility import EligibilityReport, EventEligibility, eligibility_report
-from offduty.service.usecases.exports import assignments_csv, assignments_frame, write_solution
+from offduty.service.usecases.exports import (
+    Saved,
+    assignments_csv,
+    assignments_frame,
+    output_problem,
+    save_solution,
+    write_solution,
+)
 from offduty.service.usecases.loading import invalid_input_result, load
+from offduty.service.usecases.schemas import instance_schema, solution_schema
+from offduty.service.usecases.scores import strategy_scores
 from offduty.service.usecases.solving import RosterRejected, check_roster, solve_verified
 from offduty.service.usecases.variants import PolicyVariant, VariantError, apply_variant, parse_variant
 from offduty.solver import EngineParams, Progress, Result, SolveParams
@@ -20,36 +40,52 @@ from offduty.solver.result import format_gap, format_number
 STRATEGY_NAMES: tuple[str, ...] = tuple(STRATEGIES)
 
 __all__ = [
+    "BASE",
     "SCENARIOS",
     "STRATEGY_NAMES",
     "Candidates",
     "ComparisonReport",
+    "Diagnosis",
     "EligibilityReport",
     "EngineParams",
     "EventEligibility",
+    "Finding",
     "Instance",
     "InvalidInstance",
+    "Plan",
     "PolicyVariant",
     "Problem",
     "Progress",
     "Result",
     "RosterRejected",
+    "Saved",
+    "Severity",
     "SolveParams",
     "SolveStatus",
+    "Update",
     "VariantError",
     "apply_variant",
     "assignments_csv",
     "assignments_frame",
     "check_roster",
     "compare",
+    "diagnose",
     "diff",
     "eligibility_report",
     "format_gap",
     "format_number",
     "generate_scenario",
+    "instance_schema",
     "invalid_input_result",
     "load",
+    "output_problem",
     "parse_variant",
+    "plan_comparison",
+    "run_key",
+    "save_solution",
+    "solution_schema",
     "solve_verified",
+    "strategy_scores",
+    "variant_changes",
     "write_solution",
 ]
