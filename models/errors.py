@@ -70,7 +70,7 @@ def summarize(problems: list[Problem], per_group: int = 3, limit: int = 40) -> l
         if len(lines) >= limit:
             break
         shown_groups += 1
-        lines.extend(str(p) for p in members[:per_group])
+        lines.extend(f"{p.path or '(file)'}: {p.message}" for p in members[:per_group])
         if len(members) > per_group:
             lines.append(f"… and {len(members) - per_group:,} more like `{pattern or '(file)'}`")
     left = sum(len(m) for m in list(groups.values())[shown_groups:])

@@ -163,6 +163,8 @@ class _Solve:
         solver = cp_model.CpSolver()
         configure(solver, p.params.engine, p.remaining())
         reporter = _Reporter(tier.name, index, p, self.progress, self.stop)
+        if self.progress is not None:
+            solver.best_bound_callback = reporter.on_bound
         t = time.perf_counter()
         with _StopWatcher(solver, self.stop):
             status = solver.solve(cpsat.model, reporter)
@@ -270,6 +272,7 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         self.tier, self.tier_index, self.prepared = tier, tier_index, prepared
         self.progress, self.stop = progress, stop
         self.count = 0
+        self.objective: float | None = None
 
     def on_solution_callback(self) -> None:
         self.count += 1
@@ -277,8 +280,15 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
             self.stop_search()
         if self.progress is not None:
             obj, bound = self.objective_value, self.best_objective_bound
+            self.objective = obj
             self.progress(Progress(self.tier, self.tier_index, obj, bound, relative_gap(obj, bound),
                                    self.prepared.elapsed(), self.count))
+
+    def on_bound(self, bound: float) -> None:
+        """A better bound without a better solution (the proof progressing)."""
+        if self.progress is not None and self.objective is not None:
+            self.progress(Progress(self.tier, self.tier_index, self.objective, bound,
+                                   relative_gap(self.objective, bound), self.prepared.elapsed(), self.count))
 
 
 class _StopWatcher:

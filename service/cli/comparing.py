@@ -137,11 +137,14 @@ def _diff_pair(diff: str | None, plan: uc.Plan) -> tuple[str, str] | None:
 
 def comparison_table(report: uc.ComparisonReport) -> Table:
     title = f"compared · {escape(report.instance_name or 'instance')}"
+    hidden = set() if report.variants else {"variant", "members_losing", "members_gaining"}
+    if len(report.strategies) == 1:  # one strategy: named in the title, not in every row
+        hidden.add("strategy")
+        title += f" · strategy {report.strategies[0]}"
     if report.variants:
         title += " · " + " · ".join(f"{escape(v.name)}: {escape(v.describe())}" for v in report.variants)
     table = Table(title=title, title_justify="left")
-    shown = {k: v for k, v in COLUMNS.items() if report.variants or k not in
-             ("variant", "members_losing", "members_gaining")}
+    shown = {k: v for k, v in COLUMNS.items() if k not in hidden}
     for key, header in shown.items():
         table.add_column(header, justify="left" if key in ("variant", "strategy", "method", "status")
                          else "right")
@@ -151,6 +154,8 @@ def comparison_table(report: uc.ComparisonReport) -> Table:
             value = row.get(key)
             if key == "filled":
                 cells.append(f"{cell(key, value)}/{cell('required', row.get('required'))}")
+            elif key == "pay_cost" and isinstance(value, float) and value == value:
+                cells.append(f"{value:,.0f}")
             else:
                 cells.append(escape(cell(key, value)))
         table.add_row(*cells, style=None if row.get("filled") is not None and not pd.isna(row.get("filled"))

@@ -104,7 +104,7 @@ def run_solve(instance: uc.Instance, params: uc.SolveParams, *, quiet: bool = Fa
 
 def _interruptible(work: Callable[[threading.Event], uc.Result]) -> uc.Result:
     """Run `work` in a thread; the first Ctrl-C sets its stop event, the second aborts (130)."""
-    stop = threading.Event()
+    stop, finished = threading.Event(), threading.Event()
     box: dict[str, object] = {}
 
     def target() -> None:
@@ -112,12 +112,15 @@ def _interruptible(work: Callable[[threading.Event], uc.Result]) -> uc.Result:
             box["result"] = work(stop)
         except BaseException as exc:  # handed to the main thread below
             box["error"] = exc
+        finally:
+            finished.set()
 
-    thread = threading.Thread(target=target, name="offduty-solve", daemon=True)
-    thread.start()
-    while thread.is_alive():
+    # Waiting on an event, not `Thread.join`: a join interrupted by Ctrl-C can report a running
+    # thread as finished.
+    threading.Thread(target=target, name="offduty-solve", daemon=True).start()
+    while not finished.is_set():
         try:
-            thread.join(0.2)
+            finished.wait(0.2)
         except KeyboardInterrupt:
             if stop.is_set():
                 console.print("offduty: aborted; nothing written", style="red", markup=False)

@@ -12,6 +12,8 @@ import copy
 import csv
 import json
 import os
+import re
+import signal
 import subprocess
 import sys
 from collections.abc import Callable
@@ -146,6 +148,53 @@ BAD: dict[str, BadCase] = {
 }
 
 
+def _far_event(year: str) -> Callable[[Raw], None]:
+    def change(raw: Raw) -> None:
+        raw["events"].append({"id": "EV9", "employer": "E1", "shifts": [
+            {"id": "S9", "start": f"{year}-09-13T10:00:00-05:00", "end": f"{year}-09-13T14:00:00-05:00"}]})
+        raw["events"].append({"id": "EV8", "employer": "E1", "shifts": [
+            {"id": "S8", "start": at("18:00"), "end": at("20:00")}]})
+    return change
+
+
+def _no_members(raw: Raw) -> None:
+    raw["applications"] = [{"member": m, "shift": "S1", "at": at("08:00", "2026-09-01")} for m in "ABC" * 40]
+    del raw["members"]
+
+
+#: The malformed inputs a user was seen to get through, or to crash on, each a class of its own.
+STRICT: dict[str, BadCase] = {
+    "count-as-text": BadCase(_json(mutated(lambda d: _pos(d).update(count="2"))), 11,
+                             (("events[0].shifts[0].positions[0].count", 'must be a whole number'),)),
+    "count-as-bool": BadCase(_json(mutated(lambda d: _pos(d).update(count=True))), 11,
+                             (("events[0].shifts[0].positions[0].count", "must be a whole number"),)),
+    "pool-as-text": BadCase(_json(mutated(lambda d: d["events"][0].update(pool="yes"))), 11,
+                            (("events[0].pool", 'must be true or false (got "yes")'),)),
+    "count-a-billion": BadCase(_json(mutated(lambda d: _pos(d).update(count=10**9))), 16,
+                               (("events[0].shifts[0].positions[0].count", "must be at most 10,000"),)),
+    "count-2^70": BadCase(_json(mutated(lambda d: _pos(d).update(count=2**70))), 16,
+                          (("events[0].shifts[0].positions[0].count", "must be at most 10,000"),)),
+    "pay-infinity": BadCase(_json(mutated(lambda d: _pos(d).update(pay_rate=float("inf")))), 16,
+                            (("events[0].shifts[0].positions[0].pay_rate", "must be a finite number"),)),
+    "cap-100h": BadCase(_json(mutated(lambda d: d.update(policy={"work_day_cap_hours": 100}))), 16,
+                        (("policy.work_day_cap_hours", "must be at most 24"),)),
+    "year-1926": BadCase(_json(mutated(_far_event("1926"))), 16, (
+        ("events[1].shifts[0].end", "1926-09-13T14:00:00-05:00 is more than 730 days"),
+        ("events[1].shifts[0].start", "1926-09-13T10:00:00-05:00 is more than 730 days"))),
+    "year-2206": BadCase(_json(mutated(_far_event("2206"))), 16, (
+        ("events[1].shifts[0].end", "2206-09-13T14:00:00-05:00 is more than 730 days"),
+        ("events[1].shifts[0].start", "2206-09-13T10:00:00-05:00 is more than 730 days"))),
+    "empty-object": BadCase(b"{}", 11, (("events", "required field is missing"),
+                                        ("members", "required field is missing"))),
+    "no-members": BadCase(_json(mutated(_no_members)), 11, (("members", "required field is missing"),)),
+    "deep-nesting": BadCase(b'{"members": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", 10,
+                            (("(file)", "objects and lists nested deeper than 32 levels"),)),
+    "thousands-of-digits": BadCase(b'{"members": [], "events": [], "x": ' + b"9" * 5000 + b"}", 10,
+                                   (("(file)", "a number with thousands of digits"),)),
+}
+BAD.update(STRICT)
+
+
 def _markup(raw: Raw) -> None:
     raw["events"][0]["employer"] = "[bold]E9"
     raw["members"][0]["conflicts"] = ["[/]"]
@@ -222,17 +271,66 @@ def cli(tmp_path_factory: pytest.TempPathFactory) -> Cli:
     jobs["solve:unknown-strategy"] = ["solve", "tiny.json", "--strategy", "no-such-strategy",
                                       "--out", "unknown-strategy.solution.json"]
     jobs["validate:eligibility"] = ["validate", "eligibility.json"]
+    jobs["validate:understaffed"] = ["validate", "understaffed.json"]
+    jobs["validate:understaffed-allowed"] = ["validate", "understaffed.json", "--allow-understaffed"]
+    (d / "bom.json").write_bytes(b"\xef\xbb\xbf" + json.dumps(tiny()).encode())
+    jobs["solve:bom"] = ["solve", "bom.json", "--quiet"]
+    (d / "fallback.json").write_text(json.dumps(tiny()), encoding="utf-8")
+    jobs["solve:full-disk"] = ["solve", "fallback.json", "--quiet", "--out", "/dev/full"]
+    for name, args in USAGE.items():
+        jobs[f"usage:{name}"] = args
+    jobs["schema:instance"] = ["schema", "instance"]
+    jobs["schema:solution"] = ["schema", "solution", "--out", "solution.schema.json"]
+    jobs["compare:understaffed"] = ["compare", "understaffed.json", "--strategies", "seniority,hours",
+                                    "--out", "under-report", "--no-parallel"]
+    jobs["compare:understaffed-allowed"] = ["compare", "understaffed.json", "--strategies", "seniority,hours",
+                                            "--allow-understaffed", "--out", "under-allowed-report",
+                                            "--no-parallel"]
     jobs["generate"] = ["generate", "chiefs-game", "--seed", "1", "--out", "generated.json"]
     jobs["demo"] = ["demo", "--out-dir", "demo"]
     (d / "chiefs.json").write_text(json.dumps(generate_scenario("chiefs-game", 1)), encoding="utf-8")
     jobs["compare"] = ["compare", "chiefs.json", "--strategies", ",".join(STRATEGY_NAMES),
                        "--out", "report", "--diff", "seniority,hours", "--no-parallel"]
+    # the issue's "done when": policy what-if on the game, as an administrator types it
+    (d / "game.json").write_text((d / "chiefs.json").read_text(), encoding="utf-8")
+    jobs["compare:variants"] = ["compare", "game.json", "--variant", "cap14: work_day_cap_hours=14",
+                                "--variant", "rest8: min_rest_hours=8", "--no-parallel"]
+    # piped, as in CI: the progress still shows, on stderr
+    jobs["solve:piped"] = ["solve", "chiefs.json", "--out", "piped.solution.json"]
+    # a time limit shorter than preparing the model: the greedy roster, its tiers unproven
+    jobs["solve:short"] = ["solve", "chiefs.json", "--time-limit", "0.01", "--out", "short.solution.json"]
 
-    order = ["compare", "demo", "generate"] + [j for j in jobs if j not in ("compare", "demo", "generate")]
+    first = ("compare", "compare:variants", "demo", "solve:piped", "solve:short", "generate")
+    order = [*first, *(j for j in jobs if j not in first)]
     with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
         futures = {name: pool.submit(_run, d, jobs[name]) for name in order}
         runs = {name: f.result() for name, f in futures.items()}
     return Cli(d, runs)
+
+
+#: Mistyped options and unusable output paths: exit 2 with a message, before anything is solved.
+USAGE: dict[str, list[str]] = {
+    "out-dir-missing": ["solve", "tiny.json", "--out", "no/such/dir/solution.json"],
+    "out-is-a-directory": ["solve", "tiny.json", "--out", "."],
+    "csv-dir-missing": ["solve", "tiny.json", "--csv", "no/such/dir/a.csv"],
+    "time-limit-nan": ["solve", "tiny.json", "--time-limit", "nan"],
+    "time-limit-text": ["solve", "tiny.json", "--time-limit", "soon"],
+    "seed-too-large": ["solve", "tiny.json", "--seed", str(2**40)],
+    "workers-zero": ["solve", "tiny.json", "--workers", "0"],
+    "compare-out-is-a-file": ["compare", "tiny.json", "--out", "tiny.json"],
+    "compare-diff-not-compared": ["compare", "tiny.json", "--strategies", "seniority",
+                                  "--diff", "seniority,hours"],
+    "compare-diff-unknown-method": ["compare", "tiny.json", "--diff", "seniority:lottery,hours"],
+    "compare-unknown-strategy": ["compare", "tiny.json", "--strategies", "seniority,lottery"],
+    "compare-bad-variant": ["compare", "tiny.json", "--variant", "cap14 work_day_cap_hours=14"],
+    "compare-variant-unknown-field": ["compare", "tiny.json", "--variant", "x: work_day_hours=14"],
+    "compare-variant-out-of-range": ["compare", "tiny.json", "--variant", "x: work_day_cap_hours=100"],
+    "compare-variant-named-base": ["compare", "tiny.json", "--variant", "base: min_rest_hours=8"],
+    "schema-unknown": ["schema", "roster"],
+    "generate-out-dir-missing": ["generate", "chiefs-game", "--out", "no/such/dir/x.json"],
+    "demo-out-dir-is-a-file": ["demo", "--out-dir", "tiny.json"],
+    "unknown-command": ["sovle", "tiny.json"],
+}
 
 
 def no_traceback(run: Run) -> None:
@@ -367,12 +465,13 @@ def test_unknown_strategy_is_a_usage_error(cli: Cli) -> None:
 def test_validate_reports_eligibility_per_event(cli: Cli) -> None:
     run = cli["validate:eligibility"]
     no_traceback(run)
-    assert run.code == 0, str(run)
-    assert "valid · 4 members · 2 positions (5 slots) · 3 events" in run.flat_stdout
+    assert run.code == 5, str(run)  # valid, with a warning: nobody is eligible for EV2
+    assert "valid input · 4 members · 2 positions (5 slots) · 3 events" in run.flat_stdout
+    assert "warning: NO-ELIGIBLE EV2: nobody is eligible for its 3 slot(s)" in run.flat_stdout
     rows = {}
     for line in run.stdout.splitlines():
         cells = [c.strip() for c in line.strip().strip("│").split("│")]
-        if len(cells) == 4 and cells[0].startswith("EV"):
+        if len(cells) == 4 and cells[0].startswith("EV") and ":" not in cells[0]:
             rows[cells[0]] = cells[1:]
     assert set(rows) == {"EV1", "EV2", "EV3"}, run.stdout
     slots, eligible, why = rows["EV1"]
@@ -449,3 +548,200 @@ def test_fixture_inputs_are_what_they_claim() -> None:
 
     for raw in (tiny(), understaffed(), eligibility()):
         parse_instance(copy.deepcopy(raw))
+
+
+# --- usage errors and results that are never lost ------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(USAGE))
+def test_usage_errors_exit_2_with_a_message_before_solving(cli: Cli, name: str) -> None:
+    run = cli[f"usage:{name}"]
+    no_traceback(run)
+    assert run.code == 2, str(run)
+    assert run.stderr.strip(), str(run)
+    assert "started" not in run.stderr and "written" not in run.stdout, str(run)  # nothing was solved
+
+
+def test_a_write_that_fails_saves_next_to_the_instance(cli: Cli) -> None:
+    run = cli["solve:full-disk"]
+    no_traceback(run)
+    assert run.code == 6, str(run)
+    saved = cli.dir / "fallback.solution.json"
+    assert f"could not write /dev/full (No space left on device); saved it to {saved}" in run.flat_stderr
+    solution = json.loads(saved.read_text())
+    assert solution["status"] == "optimal" and len(solution["assignments"]) == 2
+
+
+def test_a_byte_order_mark_is_accepted(cli: Cli) -> None:
+    run = cli["solve:bom"]
+    no_traceback(run)
+    assert run.code == 0, str(run)
+
+
+# --- validate predicts the solve ----------------------------------------------------------------
+
+
+def test_validate_predicts_an_unmeetable_floor(cli: Cli) -> None:
+    run = cli["validate:understaffed"]
+    no_traceback(run)
+    assert run.code == 3, str(run)
+    assert "error: C-STAFFING-RATIO EV-STADIUM: event EV-STADIUM" in run.flat_stdout
+    assert "needs at least 13 members" in run.flat_stdout and "at most 2 can be assigned" in run.flat_stdout
+    allowed = cli["validate:understaffed-allowed"]
+    assert allowed.code == 5, str(allowed)
+    assert "(reported as a shortage)" in allowed.flat_stdout
+
+
+# --- honest figures -------------------------------------------------------------------------------
+
+
+def _check_honest(instance_path: Path, solution: dict[str, Any], run: Run) -> None:
+    """What the solution and the summary say is true: the roster keeps every rule, the status
+    claims optimality only when every tier is proven, the headline gap is the worst tier's or
+    "not proven", and each tier's objective is the roster's value."""
+    from offduty.service.usecases import strategy_scores
+    from offduty.solver import Result, SolveParams, verify
+
+    instance = load_instance_file(instance_path)
+    result = Result.model_validate(solution)
+    assert result.has_solution and result.assignments
+    assert verify(instance, result.pairs()) == []
+    tiers = result.tiers
+    assert (result.status.value == "optimal") == all(t.status == "optimal" for t in tiers)
+    gaps = [t.gap for t in tiers]
+    if any(g is None for g in gaps):
+        assert result.gap is None
+        assert "not proven" in run.flat_stdout
+    else:
+        assert result.gap == max(g for g in gaps if g is not None)
+    for t in tiers:
+        assert (t.bound is None) == (t.gap is None)
+        if t.status == "optimal":
+            assert t.bound == t.objective
+    coverage = sum(p.count for e in instance.events for s in e.shifts for p in s.positions)
+    assert tiers[0].objective == coverage - len(result.assignments)  # priorities are 1 here
+    (score,) = strategy_scores(instance, SolveParams(strategy=result.strategy), [result])
+    assert tiers[1].objective in (None, score)
+    assert f"{score:,}" in run.flat_stdout  # the summary shows the strategy's own score
+
+
+def test_time_limit_shorter_than_the_build_returns_the_verified_greedy_roster(cli: Cli) -> None:
+    run = cli["solve:short"]
+    no_traceback(run)
+    assert run.code == 0, str(run)
+    solution = json.loads((cli.dir / "short.solution.json").read_text())
+    assert solution["status"] == "feasible"
+    assert solution["gap"] is None  # the strategy tier was never solved: no bound, no proof
+    assert solution["tiers"][1]["bound"] is None and solution["tiers"][1]["status"] == "unknown"
+    assert "0.00%" not in run.stdout.split("tiers")[0]  # nothing claims a proof in the headline
+    assert any("greedy list roster is returned" in line for line in solution["explanation"])
+    _check_honest(cli.dir / "chiefs.json", solution, run)
+
+
+def test_a_piped_solve_shows_its_progress(cli: Cli) -> None:
+    run = cli["solve:piped"]
+    no_traceback(run)
+    assert run.code == 0, str(run)
+    lines = run.stderr.splitlines()
+    assert lines[0].endswith("seniority: started")
+    assert any("tier 1 (coverage): objective" in line for line in lines), run.stderr
+    assert any("tier 2 (seniority): objective" in line and "bound" in line and "gap" in line
+               for line in lines), run.stderr
+    assert "done after" in lines[-1]
+    _check_honest(cli.dir / "chiefs.json", json.loads((cli.dir / "piped.solution.json").read_text()), run)
+
+
+def test_ctrl_c_stops_the_search_and_keeps_a_true_roster(tmp_path: Path) -> None:
+    """A stop mid-search (Ctrl-C once the strategy tier runs): the best roster so far, verified,
+    with its true status and gap; the week is not proven within the seconds this takes."""
+    path = tmp_path / "week.json"
+    path.write_text(json.dumps(generate_scenario("kc-week", 1)), encoding="utf-8")
+    out = tmp_path / "week.solution.json"
+    proc = subprocess.Popen([*CLI, "solve", str(path), "--out", str(out)], cwd=tmp_path, env=ENV,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stderr is not None
+    seen = []
+    for line in proc.stderr:
+        seen.append(line)
+        if "tier 2 (seniority)" in line:
+            proc.send_signal(signal.SIGINT)
+            break
+    stdout, rest = proc.communicate(timeout=TIMEOUT_S)
+    run = Run(("solve", str(path)), proc.returncode, stdout, "".join(seen) + rest)
+    no_traceback(run)
+    assert run.code == 0, str(run)
+    assert "stopping; the best roster found so far will be verified and written" in run.flat_stderr
+    solution = json.loads(out.read_text())
+    assert solution["status"] in ("feasible", "optimal")
+    _check_honest(path, solution, run)
+
+
+# --- comparisons for administrators -------------------------------------------------------------
+
+NAN = re.compile(r"\bnan\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("job", ["compare:understaffed", "compare:understaffed-allowed"])
+def test_compare_with_an_unmeetable_floor_never_shows_nan(cli: Cli, job: str) -> None:
+    run = cli[job]
+    no_traceback(run)
+    assert run.code == 0, str(run)
+    report = cli.dir / ("under-report" if job == "compare:understaffed" else "under-allowed-report")
+    csv_text = (report / "comparison.csv").read_text()
+    markdown = (report / "comparison.md").read_text()
+    for text in (run.stdout, csv_text, markdown):
+        assert not NAN.search(text), text
+    with (report / "comparison.csv").open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 4
+    optimizer = [r for r in rows if r["method"] == "optimizer"]
+    if job == "compare:understaffed":
+        for row in optimizer:
+            assert row["status"] == "infeasible"
+            assert "EV-STADIUM" in row["explanation"] and "13" in row["explanation"]
+            assert row["filled"] == "" and row["required"] == "20"
+        assert "infeasible: event EV-STADIUM" in run.flat_stdout
+        assert "–/20" in run.stdout
+    else:
+        for row in optimizer:
+            assert row["status"] == "optimal"
+            assert (row["filled"], row["floor_short"]) == ("2", "11")
+
+
+def test_compare_policy_variants_as_an_administrator_types_it(cli: Cli) -> None:
+    run = cli["compare:variants"]
+    no_traceback(run)
+    assert run.code == 0, str(run)
+    report = cli.dir / "game-comparison"
+    with (report / "comparison.csv").open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert {(r["variant"], r["method"]) for r in rows} == {
+        (v, m) for v in ("base", "cap14", "rest8") for m in ("optimizer", "greedy")}
+    for name in ("fill_by_variant.png", "hours_by_variant.png", "hours_distribution.png", "lorenz.png"):
+        assert (report / name).read_bytes().startswith(b"\x89PNG\r\n\x1a\n"), name
+    for row in rows:
+        assert row["score"] and row["filled"], row
+        if row["variant"] != "base":
+            assert row["members_losing"] and row["members_gaining"], row
+    for variant in ("cap14", "rest8"):
+        assert f"{variant} against base (seniority, optimizer):" in run.stdout
+        assert (report / f"variant-{variant}-members.csv").exists()
+    assert "cap14: work_day_cap_hours=14" in run.flat_stdout
+    assert not NAN.search(run.stdout)
+    assert "compare: 3 job(s) started" in run.stderr  # progress, though piped
+
+
+# --- the formats as documentation --------------------------------------------------------------
+
+
+def test_schema_command_prints_the_formats(cli: Cli) -> None:
+    run = cli["schema:instance"]
+    no_traceback(run)
+    assert run.code == 0, str(run)
+    schema = json.loads(run.stdout)
+    assert schema["title"] == "offduty instance"
+    assert {"members", "events"} <= set(schema["required"])
+    count = schema["$defs"]["Position"]["properties"]["count"]
+    assert (count["minimum"], count["maximum"]) == (0, 10_000)
+    solution = json.loads((cli.dir / "solution.schema.json").read_text())
+    assert "assignments" in solution["properties"]
