@@ -57,7 +57,7 @@ def test_diff_lists_gains_and_losses(report: ComparisonReport) -> None:
     assert d.change.tolist() == [4.0, -4.0]
     same = diff(report, "hours", "hours:greedy")
     assert (same.change == 0).all()
-    with pytest.raises(ValueError, match="not in the report"):
+    with pytest.raises(ValueError, match="is not compared"):
         diff(report, "rotation", "hours")
 
 
