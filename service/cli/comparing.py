@@ -8,6 +8,7 @@ shows its status and the explanation (which event, which floor, the most achieva
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -70,7 +71,7 @@ def compare(
     shortfall, each strategy's own score, fairness, pay, who loses or gains hours."""
     names = _strategies(strategies, bool(variant))
     variants = _variants(variant or [])
-    out = out if out is not None else Path(f"{instance_path.stem}-comparison")
+    out = asked = out if out is not None else Path(f"{instance_path.stem}-comparison")
     check_output(out, "--out", directory=True)
     instance = load(instance_path)
     params = uc.SolveParams(candidates=candidates, time_limit=time_limit,
@@ -93,12 +94,33 @@ def compare(
         raise typer.Exit(Exit.INTERNAL_ERROR) from None
     out_console.print(comparison_table(report))
     _explanations(report)
-    paths = write_comparison(report, out)
+    out, paths = _write(report, out, instance_path)
     _variant_members(report, out)
     if diff_pair is not None:
         _print_diff(report, diff_pair, out)
     out_console.print(f"written to {out.resolve()}: " + ", ".join(sorted(p.name for p in paths.values())),
                       markup=False)
+    if out != asked:
+        raise typer.Exit(Exit.WRITTEN_ELSEWHERE)
+
+
+def _write(report: uc.ComparisonReport, out: Path, instance_path: Path) -> tuple[Path, dict[str, Path]]:
+    """Write the report's files into `out`, or, if that fails after all, next to the instance or
+    in the temporary directory (a finished comparison is never lost to a full disk)."""
+    fallbacks = [instance_path.parent / f"{instance_path.stem}-comparison",
+                 Path(tempfile.gettempdir()) / f"{instance_path.stem}-comparison"]
+    for folder in [out, *fallbacks]:
+        try:
+            paths = write_comparison(report, folder)
+        except OSError as exc:
+            console.print(f"offduty: could not write the comparison into {folder} ({exc.strerror or exc})",
+                          style="bold yellow", markup=False, highlight=False)
+            continue
+        if folder != out:
+            console.print(f"offduty: the comparison was written to {folder.resolve()} instead",
+                          style="bold yellow", markup=False, highlight=False)
+        return folder, paths
+    raise typer.Exit(Exit.INTERNAL_ERROR)
 
 
 def _strategies(text: str | None, with_variants: bool) -> list[str]:
