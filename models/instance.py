@@ -142,13 +142,13 @@ class InvoiceFees(_Strict):
     """
 
     #: Administrative fee per officer hour billed.
-    per_hour: NonNegativeFloat = 0
+    per_hour: PayRate = 0
     #: Administrative fee as a percentage of the officers' pay (5 means 5 %).
-    percent_of_pay: NonNegativeFloat = 0
+    percent_of_pay: Annotated[float, Field(ge=0, le=L.MAX_FEE_PERCENT)] = 0
     #: Flat fee per event on the invoice (coordination).
-    per_event: NonNegativeFloat = 0
+    per_event: Annotated[float, Field(ge=0, le=L.MAX_FEE)] = 0
     #: Fee per assignment (one officer on one detail), e.g. equipment or a marked vehicle.
-    per_assignment: NonNegativeFloat = 0
+    per_assignment: Annotated[float, Field(ge=0, le=L.MAX_FEE)] = 0
 
 
 class Policy(_Strict):

@@ -25,6 +25,9 @@ MAX_REST_HOURS = 24
 MAX_HOURS_YTD = 8_784
 #: Pay rates and the minimum pay rate, dollars per hour.
 MAX_PAY_RATE = 1_000
+#: Invoice fees: a percentage of pay, and a flat fee per event or per assignment, dollars.
+MAX_FEE_PERCENT = 100
+MAX_FEE = 100_000
 #: Coverage weight of one slot (priority × count stays far inside 64-bit objectives).
 MAX_PRIORITY = 1_000
 #: Weights of the balanced strategy's blend.
@@ -73,6 +76,10 @@ BOUNDS: tuple[Bound, ...] = (
     Bound("policy.staffing_ratios.*.attendees_per_officer", "1", f"{MAX_ATTENDANCE:,}", "people"),
     Bound("policy.staffing_ratios.*.core", "0", f"{MAX_COUNT:,}", "members"),
     Bound("policy.balanced_weights.*", "0", f"{MAX_WEIGHT}", "weight"),
+    Bound("policy.invoice_fees.per_hour", "0", f"{MAX_PAY_RATE:,}", "$/h"),
+    Bound("policy.invoice_fees.percent_of_pay", "0", f"{MAX_FEE_PERCENT}", "%"),
+    Bound("policy.invoice_fees.per_event", "0", f"{MAX_FEE:,}", "$"),
+    Bound("policy.invoice_fees.per_assignment", "0", f"{MAX_FEE:,}", "$"),
     Bound("every time (tours, leaves, shifts, windows, applications, cancellations, last_worked)",
           f"median shift start − {HORIZON_DAYS} days", f"median shift start + {HORIZON_DAYS} days", "time"),
     Bound("members[].seniority_date", f"median shift start − {MAX_SENIORITY_YEARS} years",

@@ -47,7 +47,8 @@ def documented() -> set[str]:
     return {m.group(1) for m in re.finditer(r"^\| `([^`]+)` \|", FORMATS, re.MULTILINE)}
 
 
-@pytest.mark.parametrize(("model", "section"), [(Instance, "## Instance fields"), (Solution, "## The solution")])
+@pytest.mark.parametrize(("model", "section"),
+                         [(Instance, "## Instance fields"), (Solution, "## The solution")])
 def test_every_model_field_is_documented(model: type[BaseModel], section: str) -> None:
     assert section in FORMATS
     missing = [p for p in field_paths(model) if p not in documented()]

@@ -211,7 +211,7 @@ CASES: list[tuple[str, Mutation, str, str, ProblemKind]] = [
      "members[1].supervisor", "no member with id 'Z'", K.DANGLING_REFERENCE),
     # --- out of range -------------------------------------------------------------------------
     ("negative-invoice-fee", lambda d: d.update(policy={"invoice_fees": {"per_hour": -1}}),
-     "policy.invoice_fees.per_hour", "greater than or equal to 0", K.OUT_OF_RANGE),
+     "policy.invoice_fees.per_hour", "must be at least 0", K.OUT_OF_RANGE),
     ("negative-count", lambda d: pos(d).update(count=-1),
      "events[0].shifts[0].positions[0].count", "must be at least 0", K.OUT_OF_RANGE),
     ("negative-hours-ytd", lambda d: member(d).update(hours_ytd=-2.5),
