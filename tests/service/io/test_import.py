@@ -200,7 +200,7 @@ CASES: list[tuple[str, list[Edit], str, int | None, str | None, str, ProblemKind
     ("window-half-given", [("events", "2026-09-13 17:00", "")], "events.csv", 2, "window_end",
      "required field is missing", K.SCHEMA),
     ("negative-count", [("positions", "EV1-S1,12,", "EV1-S1,-2,")], "positions.csv", 3, "count",
-     "greater than or equal to 0", K.OUT_OF_RANGE),
+     "must be at least 0", K.OUT_OF_RANGE),
     ("pay-below-minimum", [("positions", "55.0", "20")], "positions.csv", 2, "pay_rate",
      "20 is below the minimum pay rate 38 (§III.D)", K.POLICY),
     ("hour-plan-missing", [("members", "traffic,10,", "traffic,,")], "members.csv", 2, "hour_plan",
@@ -232,7 +232,7 @@ def test_the_policy_file_is_located_too(files: dict[str, Path], tmp_path: Path) 
     policy = tmp_path / "policy.json"
     policy.write_text('{"work_day_cap_hours": 0, "colour": 1}', encoding="utf-8")
     errors = errors_of(files, policy=policy)
-    assert "greater than 0" in find(errors, "policy.json", None, "work_day_cap_hours").message
+    assert "must be more than 0" in find(errors, "policy.json", None, "work_day_cap_hours").message
     assert find(errors, "policy.json", None, "colour").message == "unknown field"
 
 

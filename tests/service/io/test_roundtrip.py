@@ -86,6 +86,7 @@ def test_unescape_undoes_escape(text: str) -> None:
 
 def test_a_list_item_with_the_separator_cannot_be_exported() -> None:
     instance = parse_instance({"members": [{"id": "M1", "seniority_date": "2000-01-01",
-                                            "certifications": ["k9;bike"]}]})
+                                            "certifications": ["k9;bike"]}],
+                               "events": [{"id": "EV1", "employer": "E1"}], "employers": [{"id": "E1"}]})
     with pytest.raises(ValueError, match="cannot be written in one cell"):
         dict(export_files(instance))
