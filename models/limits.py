@@ -34,8 +34,8 @@ MAX_PRIORITY = 1_000
 MAX_WEIGHT = 100
 #: Open close-outs of one member.
 MAX_CLOSEOUTS = 1_000
-#: The planning horizon: every time of an instance lies within this many days of the median
-#: start of its shifts (so a typo year is reported where it is, not every other date).
+#: The planning horizon: every time of an instance lies within this many days of the median of
+#: all its times (so a typo year is reported where it is, not every other date).
 HORIZON_DAYS = 730
 #: Seniority dates reach back at most this many years before the horizon's centre.
 MAX_SENIORITY_YEARS = 70
@@ -81,9 +81,9 @@ BOUNDS: tuple[Bound, ...] = (
     Bound("policy.invoice_fees.per_event", "0", f"{MAX_FEE:,}", "$"),
     Bound("policy.invoice_fees.per_assignment", "0", f"{MAX_FEE:,}", "$"),
     Bound("every time (tours, leaves, shifts, windows, applications, cancellations, last_worked)",
-          f"median shift start − {HORIZON_DAYS} days", f"median shift start + {HORIZON_DAYS} days", "time"),
-    Bound("members[].seniority_date", f"median shift start − {MAX_SENIORITY_YEARS} years",
-          f"median shift start + {HORIZON_DAYS} days", "date"),
+          f"median time − {HORIZON_DAYS} days", f"median time + {HORIZON_DAYS} days", "time"),
+    Bound("members[].seniority_date", f"median time − {MAX_SENIORITY_YEARS} years",
+          f"median time + {HORIZON_DAYS} days", "date"),
     Bound("the file", "", f"{MAX_FILE_BYTES // (1024 * 1024)} MiB", "bytes"),
     Bound("nesting of objects and lists", "", f"{MAX_DEPTH}", "levels"),
 )

@@ -442,30 +442,26 @@ def _times(raw: dict[str, Any]) -> Iterator[tuple[str, Any]]:
                 yield f"{key}[{i}].at", item.get("at")
 
 
-def _centre(raw: dict[str, Any]) -> dt.datetime | None:
-    """The median start of the instance's shifts: the centre of its planning horizon."""
-    starts = sorted(t for t in (_time(s.get("start")) for e in _list(raw, "events")
-                                for s in _list(e, "shifts") if isinstance(s, dict)) if t is not None)
-    return starts[len(starts) // 2] if starts else None
-
-
 def check_horizon(raw: dict[str, Any]) -> list[Problem]:
-    """Every time within `HORIZON_DAYS` of the median shift start; seniority dates not absurd.
+    """Every time within `HORIZON_DAYS` of the median of all the instance's times; seniority
+    dates not absurd.
 
-    A typo year (1926 or 2206 for 2026) would otherwise tile work days across centuries."""
-    centre = _centre(raw)
-    if centre is None:
+    A typo year (1926 or 2206 for 2026) would otherwise tile work days across centuries. The
+    centre is the median of every time of the file (tours, leaves, shifts, applications, ...), so
+    that the typo is reported where it is, not every other date of the file."""
+    timed = [(path, value, t) for path, value in _times(raw) if (t := _time(value)) is not None]
+    if not timed:
         return []
+    centre = sorted(t for _, _, t in timed)[len(timed) // 2]
     horizon = dt.timedelta(days=L.HORIZON_DAYS)
-    problems = []
-    for path, value in _times(raw):
-        t = _time(value)
-        if t is not None and abs(t - centre) > horizon:
-            problems.append(Problem(path, f"{value} is more than {L.HORIZON_DAYS} days from the "
-                                    f"instance's details (their median start is {centre:%Y-%m-%d})",
-                                    ProblemKind.OUT_OF_RANGE))
+    problems = [Problem(path, f"{value} is more than {L.HORIZON_DAYS} days from the instance's other "
+                        f"times (they centre on {centre:%Y-%m-%d})", ProblemKind.OUT_OF_RANGE)
+                for path, value, t in timed if abs(t - centre) > horizon]
     earliest = centre.date().year - L.MAX_SENIORITY_YEARS
-    latest = (centre + horizon).date()
+    try:
+        latest = (centre + horizon).date()
+    except OverflowError:  # a centre near the year 9999
+        latest = dt.date.max
     for i, member in enumerate(_list(raw, "members")):
         value = member.get("seniority_date") if isinstance(member, dict) else None
         try:

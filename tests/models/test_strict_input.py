@@ -83,7 +83,7 @@ CASES: list[tuple[str, Mutation, str, str, ProblemKind]] = [
     # --- the planning horizon ----------------------------------------------------------------------
     ("event-1926", lambda d: d["events"].append({"id": "EV2", "employer": "E1", "shifts": [
         {"id": "S2", "start": "1926-09-13T10:00:00-05:00", "end": "1926-09-13T14:00:00-05:00"}]}),
-     "events[1].shifts[0].start", "is more than 730 days from the instance's details", K.OUT_OF_RANGE),
+     "events[1].shifts[0].start", "is more than 730 days from the instance's other times", K.OUT_OF_RANGE),
     ("event-2206", lambda d: d["events"].extend([
         {"id": "EV2", "employer": "E1", "shifts": [{"id": "S2", "start": at("15:00"), "end": at("16:00")}]},
         {"id": "EV3", "employer": "E1", "shifts": [
@@ -121,7 +121,7 @@ def test_missing_members_is_reported_as_itself_not_as_dangling_references() -> N
 
 
 def test_time_limits_keep_the_typo_not_the_majority() -> None:
-    """The horizon's centre is the median shift: one far event is the one reported."""
+    """The horizon's centre is the median time: one far event is the one reported."""
     d = valid_raw()
     d["events"].append({"id": "EV2", "employer": "E1", "shifts": [
         {"id": "S2", "start": "1926-09-13T10:00:00-05:00", "end": "1926-09-13T14:00:00-05:00"}]})
