@@ -405,6 +405,42 @@ def check_consistency(raw: dict[str, Any]) -> list[Problem]:
                                     f"{n} locked assignments on position {position!r}, "
                                     f"whose count is {count}", ProblemKind.POLICY))
     problems.extend(check_horizon(raw))
+    problems.extend(check_whole_minutes(raw))
+    return problems
+
+
+#: Times that bound a tour, leave, shift or window, by the list they are in.
+_TIMED_INTERVALS = (".tours[", ".leaves[", ".shifts[", ".window.")
+#: Durations the rules count with, in hours.
+_HOUR_FIELDS = ("work_day_cap_hours", "max_secondary_hours_per_week", "min_rest_hours")
+
+
+def check_whole_minutes(raw: dict[str, Any]) -> list[Problem]:
+    """Interval times and the hours the rules count with are whole minutes.
+
+    The model counts on a clock of whole minutes; a tour ending 30 s into a shift, or a cap of
+    15.999 h, would be judged differently by it and by the exact verifier. Application and
+    cancellation times may carry seconds: they only order members."""
+    problems = [Problem(path, f"{value} is not on a whole minute (seconds must be 0)",
+                        ProblemKind.OUT_OF_RANGE)
+                for path, value in _times(raw)
+                if any(mark in path for mark in _TIMED_INTERVALS)
+                and (t := _time(value)) is not None and (t.second or t.microsecond)]
+    policy = raw.get("policy") if isinstance(raw.get("policy"), dict) else {}
+    assert isinstance(policy, dict)
+    hours = [(f"policy.{key}", policy.get(key)) for key in _HOUR_FIELDS]
+    leads = policy.get("work_day_lead_hours")
+    if isinstance(leads, dict):
+        hours += [(f"policy.work_day_lead_hours.{k}", v) for k, v in leads.items()]
+    for i, member in enumerate(_list(raw, "members")):
+        for j, tour in enumerate(_list(member, "tours")):
+            if isinstance(tour, dict):
+                hours.append((f"members[{i}].tours[{j}].exception_hours", tour.get("exception_hours")))
+    for path, value in hours:
+        number = _number(value)
+        if number is not None and math.isfinite(number) and abs(number * 60 - round(number * 60)) > 1e-6:
+            problems.append(Problem(path, f"{number:g} h is not a whole number of minutes "
+                                    f"({number * 60:g} min)", ProblemKind.OUT_OF_RANGE))
     return problems
 
 

@@ -222,3 +222,30 @@ def test_summary_counts_what_it_leaves_out() -> None:
     lines = summarize(problems, per_group=3, limit=10)
     assert len(lines) == 11
     assert lines[-1] == "… and 90 more problem(s) in 90 other place(s)"
+
+
+@pytest.mark.parametrize(("where", "value", "path"), [
+    ("shift_start", "2026-09-13T10:00:30-05:00", "events[0].shifts[0].start"),
+    ("tour_end", "2026-09-13T09:59:59.500000-05:00", "members[0].tours[0].end"),
+    ("cap", 15.999, "policy.work_day_cap_hours"),
+    ("exception", 0.3333, "members[0].tours[0].exception_hours"),
+])
+def test_interval_times_and_counted_hours_are_whole_minutes(where: str, value: object, path: str) -> None:
+    """The model counts whole minutes; a time or an hour value between minutes is refused with its
+    path instead of being judged one way by the model and another by the verifier."""
+    raw = {
+        "policy": {"work_day_cap_hours": value if where == "cap" else 16},
+        "members": [{"id": "M", "seniority_date": "2000-01-01", "hour_plan": 8, "tours": [
+            {"start": "2026-09-13T02:00:00-05:00",
+             "end": value if where == "tour_end" else "2026-09-13T10:00:00-05:00",
+             "exception_hours": value if where == "exception" else 0}]}],
+        "employers": [{"id": "E"}],
+        "events": [{"id": "V", "employer": "E", "shifts": [
+            {"id": "S", "start": value if where == "shift_start" else "2026-09-13T10:00:00-05:00",
+             "end": "2026-09-13T14:00:00-05:00", "positions": [{"id": "P", "count": 1}]}]}],
+        "applications": [{"member": "M", "shift": "S", "at": "2026-09-01T08:00:03-05:00"}],
+    }
+    with pytest.raises(InvalidInstance) as err:
+        parse_instance(raw)
+    assert [p.path for p in err.value.problems] == [path]
+    assert "minute" in err.value.problems[0].message
