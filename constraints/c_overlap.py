@@ -3,16 +3,48 @@
 C-OVERLAP, §III.N.1. Also carries the detail-to-detail part of C-REST: intervals are extended by
 `min_rest_hours` before the cliques are found, so two details closer than the rest count as
 overlapping. A member likewise holds at most one position of a shift.
+
+One at-most-one row per maximal clique of each member's own interval graph (the shifts the
+member is eligible for): every two of the member's details that clash share such a clique, so
+"at most one per clique" is exactly "no two at once", with no row implied by another. The
+cliques of all members are found at once by sorts and searches (`member_cliques`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from offduty.constraints.base import Rule, groups
-from offduty.constraints.intervals import expand_ranges, maximal_cliques
+from offduty.constraints.base import Rule
+from offduty.constraints.intervals import KEY_STRIDE, expand_ranges
 from offduty.constraints.model import ModelWriter
-from offduty.models.arrays import hours_to_minutes
+from offduty.models.arrays import IntArray, hours_to_minutes
+
+
+def member_cliques(member: IntArray, start: IntArray, end: IntArray) -> tuple[IntArray, IntArray]:
+    """Maximal cliques of each member's intervals [start, end), for intervals sorted by
+    (member, start): (interval, clique) incidences, cliques numbered in (member, time) order.
+
+    In an interval graph the maximal cliques are the sets of intervals alive just after a start
+    that is followed, before the member's next start, by some end (nothing new joins before one
+    leaves). Every interval alive at that point started earlier, so "some end in (start, next
+    start]" is a count over the member's sorted ends.
+    """
+    n = len(member)
+    if n == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    same_next = np.r_[member[1:] == member[:-1], False]
+    big = np.iinfo(np.int64).max // 4
+    next_start = np.where(same_next, np.r_[start[1:], 0], big)
+    ends = np.sort(member * KEY_STRIDE + end)
+    key_start = member * KEY_STRIDE + start
+    key_next = member * KEY_STRIDE + np.minimum(next_start, KEY_STRIDE - 1)
+    ended = (np.searchsorted(ends, key_next, side="right")
+             - np.searchsorted(ends, key_start, side="right"))
+    points = key_start[ended > 0]  # one per maximal clique, sorted
+    lo = np.searchsorted(points, key_start, side="left")
+    hi = np.searchsorted(points, member * KEY_STRIDE + end, side="left")
+    return expand_ranges(lo, hi)
 
 
 class Overlap(Rule):
@@ -26,23 +58,23 @@ class Overlap(Rule):
         if len(pairs) == 0:
             return
         rest = hours_to_minutes(a.instance.policy.min_rest_hours)
-        # Cliques of the global shift graph; each member's constraint is its restriction to them.
-        cliques = maximal_cliques(a.shift_start, a.shift_end + rest)
-        clique_of = np.concatenate([np.full(len(c), k, dtype=np.int64) for k, c in enumerate(cliques)])
-        shift_of = np.concatenate([np.asarray(c, dtype=np.int64) for c in cliques])
-        # incidence (pair, clique): join pairs to the cliques of their shift
-        order = np.argsort(shift_of, kind="stable")
-        shift_sorted, clique_sorted = shift_of[order], clique_of[order]
-        lo = np.searchsorted(shift_sorted, pairs.shift, side="left")
-        hi = np.searchsorted(shift_sorted, pairs.shift, side="right")
-        pair_idx, inc = expand_ranges(lo, hi)
-        clique_idx = clique_sorted[inc]
-        key = pairs.member[pair_idx] * len(cliques) + clique_idx
-        seen: set[tuple[int, ...]] = set()
-        for _, group in groups(key):
-            if len(group) < 2:
-                continue
-            members = tuple(pair_idx[group].tolist())
-            if members not in seen:
-                seen.add(members)
-                model.add_at_most_one(members)
+        n_shifts = max(a.n_shifts, 1)
+        # the member's details as intervals: one per (member, shift), every position of it inside
+        key = pairs.member * n_shifts + pairs.shift
+        order = np.lexsort((pairs.position, pairs.shift, a.shift_start[pairs.shift], pairs.member))
+        key_sorted = key[order]
+        first = np.r_[True, key_sorted[1:] != key_sorted[:-1]]
+        bounds = np.r_[np.flatnonzero(first), len(order)]
+        i_member = pairs.member[order[first]]
+        i_shift = pairs.shift[order[first]]
+        interval, clique = member_cliques(i_member, a.shift_start[i_shift], a.shift_end[i_shift] + rest)
+        # every pair of the interval belongs to the interval's cliques
+        inc, offset = expand_ranges(bounds[interval], bounds[interval + 1])
+        clique_of = clique[inc]
+        pair_of = order[offset]
+        by_clique = np.lexsort((pair_of, clique_of))
+        clique_of, pair_of = clique_of[by_clique], pair_of[by_clique]
+        size = np.bincount(clique_of)
+        keep = size[clique_of] >= 2
+        starts = np.r_[0, np.cumsum(size[size >= 2])]
+        model.add_at_most_ones(pair_of[keep], starts)

@@ -41,7 +41,8 @@ class TavernMinimum(Rule):
         if minimum <= 1 or not bound.any():
             return None
         slots = np.bincount(a.position_shift, weights=a.position_count, minlength=a.n_shifts)
-        distinct = np.unique(pairs.member * a.n_shifts + pairs.shift)
+        at_bound = bound[pairs.shift]  # only the bound shifts' pairs need counting
+        distinct = np.unique(pairs.member[at_bound] * a.n_shifts + pairs.shift[at_bound])
         members = np.bincount(distinct % a.n_shifts, minlength=a.n_shifts)
         hopeless = bound & ((slots < minimum) | (members < minimum))
         return hopeless[pairs.shift]

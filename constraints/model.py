@@ -61,7 +61,17 @@ class ModelWriter(Protocol):
 
     def add_at_most_one(self, literals: Sequence[int]) -> None: ...
 
+    def add_at_most_ones(self, literals: IntArray, starts: IntArray) -> None:
+        """Many at-most-one rows at once: row k is `literals[starts[k]:starts[k + 1]]`."""
+        ...
+
     def add_linear(self, variables: Sequence[int] | IntArray, coeffs: Sequence[int] | IntArray,
                    lo: int, hi: int) -> None: ...
+
+    def add_linears(self, variables: IntArray, coeffs: IntArray, starts: IntArray, lo: IntArray,
+                    hi: IntArray) -> None:
+        """Many linear rows at once: row k is `lo[k] <= sum(coeffs * variables)[starts[k]:starts[k + 1]]
+        <= hi[k]`."""
+        ...
 
     def fix(self, variable: int, value: int) -> None: ...

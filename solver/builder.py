@@ -4,6 +4,10 @@ One Boolean per eligible (member, position) pair, written straight into the mode
 literals, coefficients): several times faster than the expression API for models with 10^5
 pairs and more. Variable `i < len(pairs)` is pair `i`; rules and strategies add auxiliary
 variables after them.
+
+Every row is also kept as arrays (`rows()`: a sparse matrix with row bounds, and the variables'
+bounds), from which the LP relaxation and the neighbourhoods of the large-neighbourhood search
+are cut without reading the proto back.
 """
 
 from __future__ import annotations
@@ -12,12 +16,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import scipy.sparse as sp
 from ortools.sat.python import cp_model, cp_model_helper
 
 from offduty.constraints.base import Pairs
 from offduty.constraints.model import Derivation, FloorRow
 from offduty.constraints.registry import MODEL_RULES
-from offduty.models.arrays import InstanceArrays, IntArray
+from offduty.models.arrays import BoolArray, InstanceArrays, IntArray
+
+
+@dataclass(frozen=True, eq=False)
+class Rows:
+    """lower <= matrix @ x <= upper (CP-SAT's ±INT_MAX stand for no bound)."""
+
+    matrix: sp.csr_matrix
+    lower: IntArray
+    upper: IntArray
+    at_most_one: BoolArray  # the row was added as an at-most-one
 
 
 @dataclass(eq=False)
@@ -34,6 +49,12 @@ class CpSatModel:
     #: How each auxiliary variable follows from the others, in creation order: hints must be
     #: complete to pay off, so a roster (pair values) is completed with these.
     derived: list[tuple[int, Derivation]] = field(default_factory=list)
+    #: The rows as blocks (vars, coeffs, starts, lower, upper), in the order they were added.
+    _blocks: list[tuple[IntArray, IntArray, IntArray, IntArray, IntArray, bool]] = field(
+        default_factory=list, repr=False)
+    _var_lo: list[int] = field(default_factory=list, repr=False)
+    _var_hi: list[int] = field(default_factory=list, repr=False)
+    _fixed: dict[int, int] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.proto = self.model.proto
@@ -70,31 +91,100 @@ class CpSatModel:
         var.domain.extend((int(lo), int(hi)))
         if self.names:
             var.name = name
+        self._var_lo.append(int(lo))
+        self._var_hi.append(int(hi))
         return len(self.proto.variables) - 1
 
     def new_ints(self, lo: int, hi: IntArray) -> IntArray:
         first = len(self.proto.variables)
-        for upper in np.asarray(hi, dtype=np.int64).tolist():
+        uppers = np.asarray(hi, dtype=np.int64).tolist()
+        for upper in uppers:
             self.proto.variables.add().domain.extend((int(lo), upper))
+        self._var_lo.extend([int(lo)] * len(uppers))
+        self._var_hi.extend(uppers)
         return np.arange(first, len(self.proto.variables), dtype=np.int64)
 
     def derive(self, variable: int, rule: Derivation) -> None:
         self.derived.append((variable, rule))
 
     def add_at_most_one(self, literals: Sequence[int]) -> None:
-        self.proto.constraints.add().at_most_one.literals.extend(literals)
+        lits = np.asarray(literals, dtype=np.int64)
+        self.add_at_most_ones(lits, np.asarray([0, len(lits)], dtype=np.int64))
+
+    def add_at_most_ones(self, literals: IntArray, starts: IntArray) -> None:
+        literals = np.asarray(literals, dtype=np.int64)
+        starts = np.asarray(starts, dtype=np.int64)
+        if len(starts) < 2:
+            return
+        if (literals < 0).any():
+            raise ValueError("at-most-one rows over pair and auxiliary variables take no negated literals")
+        flat = literals.tolist()
+        constraints = self.proto.constraints
+        for a, b in zip(starts[:-1].tolist(), starts[1:].tolist(), strict=True):
+            constraints.add().at_most_one.literals.extend(flat[a:b])
+        n = len(starts) - 1
+        self._blocks.append((literals, np.ones(len(literals), dtype=np.int64), starts,
+                             np.full(n, -cp_model.INT_MAX, dtype=np.int64), np.ones(n, dtype=np.int64), True))
 
     def add_linear(self, variables: Sequence[int] | IntArray, coeffs: Sequence[int] | IntArray,
                    lo: int, hi: int) -> None:
-        linear = self.proto.constraints.add().linear
-        linear.vars.extend(np.asarray(variables, dtype=np.int64).tolist())
-        linear.coeffs.extend(np.asarray(coeffs, dtype=np.int64).tolist())
-        linear.domain.extend((int(lo), int(hi)))
+        v = np.asarray(variables, dtype=np.int64)
+        self.add_linears(v, coeffs, np.asarray([0, len(v)], dtype=np.int64), np.asarray([lo]),
+                         np.asarray([hi]))
+
+    def add_linears(self, variables: IntArray, coeffs: IntArray | Sequence[int], starts: IntArray,
+                    lo: IntArray, hi: IntArray) -> None:
+        v = np.asarray(variables, dtype=np.int64)
+        c = np.asarray(coeffs, dtype=np.int64)
+        starts = np.asarray(starts, dtype=np.int64)
+        lo, hi = np.asarray(lo, dtype=np.int64), np.asarray(hi, dtype=np.int64)
+        flat_v, flat_c = v.tolist(), c.tolist()
+        constraints = self.proto.constraints
+        for a, b, low, high in zip(starts[:-1].tolist(), starts[1:].tolist(), lo.tolist(), hi.tolist(),
+                                   strict=True):
+            linear = constraints.add().linear
+            linear.vars.extend(flat_v[a:b])
+            linear.coeffs.extend(flat_c[a:b])
+            linear.domain.extend((low, high))
+        self._blocks.append((v, c, starts, lo, hi, False))
 
     def fix(self, variable: int, value: int) -> None:
         var = self.proto.variables[variable]
         var.domain[0] = value
         var.domain[1] = value
+        self._fixed[int(variable)] = int(value)
+
+    # --- the rows as arrays ---------------------------------------------------------------------
+
+    def bounds(self) -> tuple[IntArray, IntArray]:
+        """Each variable's (lower, upper) bound: pairs are 0/1, fixings applied."""
+        aux_lo = np.asarray(self._var_lo, dtype=np.int64)
+        aux_hi = np.asarray(self._var_hi, dtype=np.int64)
+        lo = np.concatenate([np.zeros(self.n_pairs, dtype=np.int64), aux_lo])
+        hi = np.concatenate([np.ones(self.n_pairs, dtype=np.int64), aux_hi])
+        if self._fixed:
+            idx = np.fromiter(self._fixed.keys(), dtype=np.int64, count=len(self._fixed))
+            val = np.fromiter(self._fixed.values(), dtype=np.int64, count=len(self._fixed))
+            lo[idx] = val
+            hi[idx] = val
+        return lo, hi
+
+    def rows(self) -> Rows:
+        """Every row added so far as one sparse matrix with its bounds."""
+        if not self._blocks:
+            empty = np.zeros(0, dtype=np.int64)
+            return Rows(sp.csr_matrix((0, self.n_variables), dtype=np.int64), empty, empty,
+                        np.zeros(0, dtype=np.bool_))
+        vars_ = np.concatenate([b[0] for b in self._blocks])
+        coeffs = np.concatenate([b[1] for b in self._blocks])
+        offsets = np.cumsum([0] + [len(b[0]) for b in self._blocks[:-1]])
+        starts = np.concatenate([b[2][:-1] + o for b, o in zip(self._blocks, offsets, strict=True)]
+                                + [np.asarray([len(vars_)], dtype=np.int64)])
+        lower = np.concatenate([b[3] for b in self._blocks])
+        upper = np.concatenate([b[4] for b in self._blocks])
+        amo = np.concatenate([np.full(len(b[3]), b[5], dtype=np.bool_) for b in self._blocks])
+        matrix = sp.csr_matrix((coeffs, vars_, starts), shape=(len(lower), self.n_variables))
+        return Rows(matrix, lower, upper, amo)
 
     # --- solving helpers --------------------------------------------------------------------------
 

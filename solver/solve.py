@@ -149,12 +149,11 @@ class _Solve:
         count = self.prepared.arrays.position_count
         eligible = np.bincount(pairs.position, minlength=len(count))
         order = np.argsort(pairs.position, kind="stable")
-        cuts = np.cumsum(eligible)[:-1]
-        cpsat = self.prepared.model.cpsat
-        for position, idx in enumerate(np.split(order, cuts)):
-            if len(idx):
-                filled = min(int(count[position]), len(idx))
-                cpsat.add_linear(idx, np.ones(len(idx), dtype=np.int64), filled, filled)
+        starts = np.r_[0, np.cumsum(eligible)]
+        some = np.flatnonzero(eligible > 0)
+        filled = np.minimum(count[some], eligible[some])
+        self.prepared.model.cpsat.add_linears(order, np.ones(len(order), dtype=np.int64),
+                                              np.r_[starts[some], len(order)], filled, filled)
 
     def run_tier(self, tier: Tier, index: int) -> _TierOutcome:
         p = self.prepared

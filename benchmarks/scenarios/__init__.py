@@ -9,6 +9,7 @@ seed always gives the same instance. Output is JSON-serialisable builtins only.
 ``royals-homestand``   six Royals evening games in seven days, about 40 positions each
 ``kc-week``            a week of every kind of detail, about 700-900 positions
 ``kc-month``           thirty days of the same mix, 3,000+ positions
+``kc-quarter``         13 weeks: the month's calendar in September, October and November
 =====================  =====================================================================
 
 The member pool is :func:`benchmarks.scenarios.pool.make_pool`.
@@ -19,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from offduty.benchmarks.scenarios import chiefs_game, kc_month, kc_week, royals_homestand
+from offduty.benchmarks.scenarios import chiefs_game, kc_month, kc_quarter, kc_week, royals_homestand
 from offduty.benchmarks.scenarios.pool import make_pool
 
 SCENARIOS: dict[str, Callable[[int], dict[str, Any]]] = {
@@ -27,6 +28,7 @@ SCENARIOS: dict[str, Callable[[int], dict[str, Any]]] = {
     "royals-homestand": royals_homestand.generate,
     "kc-week": kc_week.generate,
     "kc-month": kc_month.generate,
+    "kc-quarter": kc_quarter.generate,
 }
 
 

@@ -25,6 +25,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import numpy as np
+
 from offduty.benchmarks.scenarios import _city
 from offduty.benchmarks.scenarios._common import Builder, Clock, assemble, make_applications, spawn
 from offduty.benchmarks.scenarios.chiefs_game import OPPONENTS as NFL_OPPONENTS
@@ -76,10 +78,25 @@ def generate(seed: int = 1) -> dict[str, Any]:
     """The kc-month scenario for ``seed``."""
     rng, pool_rng, app_rng = spawn(seed)
     b = Builder(Clock())
+    add_days(b, rng, FIRST_DAY, DAYS)
+    pool = build_pool(
+        pool_rng,
+        1300,
+        start=FIRST_DAY - dt.timedelta(days=2),
+        days=DAYS + 4,
+        employer_ids=[e["id"] for e in b.employers],
+    )
+    apps = make_applications(app_rng, pool, b)
+    return assemble("kc-month-2026-09", pool, b, apps)
+
+
+def add_days(b: Builder, rng: np.random.Generator, first_day: dt.date, days: int) -> None:
+    """The month's details for ``days`` days from ``first_day``, by day of the month: the same
+    calendar repeats in every month (the Chiefs play on the 13th and 27th, and so on)."""
     mlb = rng.choice(len(MLB_OPPONENTS), size=5, replace=False)
     nfl = rng.choice(len(NFL_OPPONENTS), size=len(CHIEFS_DAYS), replace=False)
-    for k in range(DAYS):
-        day = FIRST_DAY + dt.timedelta(days=k)
+    for k in range(days):
+        day = first_day + dt.timedelta(days=k)
         d, wd = day.day, day.weekday()
         if d in LABOR_DISPUTE_DAYS:
             _city.add_labor_dispute(b, rng, day)
@@ -111,12 +128,3 @@ def generate(seed: int = 1) -> dict[str, Any]:
             _city.add_casino(b, rng, day)
             _city.add_taverns(b, rng, day, int(rng.integers(13, 16)))
         _city.add_small_details(b, rng, day, int(rng.integers(14, 19)))
-    pool = build_pool(
-        pool_rng,
-        1300,
-        start=FIRST_DAY - dt.timedelta(days=2),
-        days=DAYS + 4,
-        employer_ids=[e["id"] for e in b.employers],
-    )
-    apps = make_applications(app_rng, pool, b)
-    return assemble("kc-month-2026-09", pool, b, apps)

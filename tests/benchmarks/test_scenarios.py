@@ -110,7 +110,7 @@ def min_coverage(event: dict[str, Any]) -> int:
 
 
 def test_registry_names() -> None:
-    assert set(SCENARIOS) == {"chiefs-game", "royals-homestand", "kc-week", "kc-month"}
+    assert set(SCENARIOS) == {"chiefs-game", "royals-homestand", "kc-week", "kc-month", "kc-quarter"}
     with pytest.raises(ValueError, match="chiefs-game"):
         generate("super-bowl")
 
