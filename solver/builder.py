@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
@@ -26,13 +27,21 @@ from offduty.models.arrays import BoolArray, InstanceArrays, IntArray
 
 
 @dataclass(frozen=True, eq=False)
-class Rows:
+class Rows:  # not slotted: `pattern` is cached on the instance
     """lower <= matrix @ x <= upper (CP-SAT's ±INT_MAX stand for no bound)."""
 
     matrix: sp.csr_matrix
     lower: IntArray
     upper: IntArray
     at_most_one: BoolArray  # the row was added as an at-most-one
+
+    @cached_property
+    def pattern(self) -> sp.csr_matrix:
+        """The matrix with every entry 1: `pattern @ mask` counts a row's variables in a mask
+        (the coefficients themselves may cancel)."""
+        ones = sp.csr_matrix((np.ones(self.matrix.nnz, dtype=np.int64), self.matrix.indices,
+                              self.matrix.indptr), shape=self.matrix.shape)
+        return ones
 
 
 @dataclass(eq=False)

@@ -22,6 +22,13 @@ DEFAULT_LINEARIZATION_LEVEL = 2
 DEFAULT_PRESOLVE = False
 DEFAULT_PROBING_LEVEL = 0
 DEFAULT_LAZY_LP_ROWS = False
+#: Above this many pairs the strategy tier is searched by day windows only (no CP-SAT pass over the
+#: whole model): on kc-month (416k pairs) the whole model's single worker never left the greedy
+#: roster in 60 s and peaked at 1.9 GB. At or below it the windows improve the roster first and
+#: the whole model then proves the bound from it.
+DEFAULT_WINDOW_ONLY_PAIRS = 150_000
+#: The share of a tier's time the windows get before the whole-model pass.
+DEFAULT_WINDOW_SHARE = 0.4
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,11 @@ class EngineParams:
     presolve: bool = DEFAULT_PRESOLVE
     #: Start each solve from the greedy list solution (a complete hint).
     greedy_hint: bool = True
+    #: Improve the strategy tier day window by window (`solver.lns`) when the instance spans
+    #: more than one day.
+    window_search: bool = True
+    window_share: float = DEFAULT_WINDOW_SHARE
+    window_only_pairs: int = DEFAULT_WINDOW_ONLY_PAIRS
     #: Use OR-Tools' default parameters instead of offduty's tuning (a benchmark peer).
     ortools_defaults: bool = False
     log_search: bool = False
@@ -45,6 +57,8 @@ class EngineParams:
             raise ValueError(f"workers must be at least 1, not {self.workers}")
         if not 0 <= self.relative_gap < 1:
             raise ValueError(f"relative_gap must be in [0, 1), not {self.relative_gap}")
+        if not 0 < self.window_share <= 1:
+            raise ValueError(f"window_share must be in (0, 1], not {self.window_share}")
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from offduty.models.instance import Instance
 from offduty.models.solution import SolveStatus, TierOut
 from offduty.solver.explain import explain_infeasible, obvious_infeasibility
 from offduty.solver.greedy import GreedyRoster, greedy_roster
+from offduty.solver.lns import Objective, WindowSearch, day_windows
 from offduty.solver.params import Progress, SolveParams, configure, relative_gap
 from offduty.solver.prepare import Prepared, prepare
 from offduty.solver.result import Result
@@ -33,6 +34,7 @@ from offduty.solver.roster import roster_parts, shortages_out
 from offduty.solver.tiers import Tier, coverage_lower_bound, coverage_terms
 
 log = logging.getLogger(__name__)
+
 ProgressCallback = Callable[[Progress], None]
 #: CP-SAT's bounds carry floating-point noise (1.0000000000000004); objectives are integers.
 BOUND_TOLERANCE = 1e-6
@@ -87,6 +89,8 @@ class _Solve:
                 self.explanation.append(f"tier {tier.name!r} not run: " + self.why_stopped())
                 break
             outcome = self.shortcut(tier, hint, fallback) if index == 0 else None
+            if outcome is None and index > 0 and hint is not None:
+                outcome, hint = self.by_windows(tier, index, hint)
             if outcome is None:
                 if hint is not None:
                     model.cpsat.set_hint(hint)
@@ -154,6 +158,47 @@ class _Solve:
         filled = np.minimum(count[some], eligible[some])
         self.prepared.model.cpsat.add_linears(order, np.ones(len(order), dtype=np.int64),
                                               np.r_[starts[some], len(order)], filled, filled)
+
+    def by_windows(self, tier: Tier, index: int, hint: np.ndarray) -> tuple[_TierOutcome | None, np.ndarray]:
+        """Search the tier day window by window from the hint (`solver.lns`). Small models then go
+        on to the whole-model pass with the improved hint (its outcome is None here); large ones
+        end here, with the windows' bound when every window's relaxation was solved."""
+        p = self.prepared
+        engine = p.params.engine
+        windows = day_windows(p.arrays.shift_start, p.arrays.shift_end, p.pairs.shift)
+        if not engine.window_search or engine.ortools_defaults or len(np.unique(windows)) < 2:
+            return None, hint
+        whole_model = len(p.pairs) <= engine.window_only_pairs
+        started = time.perf_counter()
+        budget = p.remaining() * (engine.window_share if whole_model else 1.0)
+        cpsat = p.model.cpsat
+        lower, upper = cpsat.bounds()
+        terms = tier.terms
+        separable = bool((terms.variables < len(p.pairs)).all())
+        count = [0]
+
+        def report(objective: int, bound: float | None) -> None:
+            count[0] += 1
+            if self.progress is not None:
+                self.progress(Progress(tier.name, index, float(objective), bound,
+                                       relative_gap(objective, bound), p.elapsed(), count[0]))
+
+        def configure_sub(solver: cp_model.CpSolver, seconds: float) -> None:
+            configure(solver, engine, min(seconds, p.remaining()))
+
+        search = WindowSearch(cpsat.rows(), lower, upper, Objective(terms.variables, terms.coeffs).dense(
+            cpsat.n_variables), terms.offset, len(p.pairs), windows, separable, configure_sub,
+            lambda: budget - (time.perf_counter() - started), self.stopped, report)
+        found = search.run(hint, prove=not whole_model)
+        solve_s = time.perf_counter() - started
+        log.info("tier %s by windows: %d rounds, %s -> %s, bound %s, %.1f s", tier.name, found.rounds,
+                 tier.value(hint), found.objective, found.bound, solve_s)
+        if whole_model:
+            self.solve_s += solve_s
+            return None, found.values
+        if found.bound is not None and found.bound >= found.objective:
+            return _TierOutcome(SolveStatus.OPTIMAL, found.bound, found.values, solve_s), found.values
+        return _TierOutcome(SolveStatus.FEASIBLE, found.bound, found.values, solve_s), found.values
 
     def run_tier(self, tier: Tier, index: int) -> _TierOutcome:
         p = self.prepared
