@@ -16,7 +16,7 @@ from typing import Any
 #: The keys of one row of `--out`, in this order (one row per scenario, peer, strategy).
 ROW_KEYS: tuple[str, ...] = (
     "scenario", "peer", "strategy", "build_s", "solve_s", "total_s", "first_feasible_s", "status",
-    "objective", "bound", "gap", "filled", "required", "peak_mb",
+    "objective", "bound", "gap", "filled", "required", "peak_mb", "lp_bound", "lp_gap", "verified",
 )
 
 #: The peers the runner knows; `highs` needs the `bench` extra (highspy).

@@ -44,6 +44,10 @@ QUICK_SCENARIOS = ("chiefs-game", "royals-homestand", "mass-cancel")
 QUICK_TIME_LIMIT = 3.0
 #: A child gets this much wall time beyond its time limit (imports, build, result) before it is killed.
 GRACE_S = 180.0
+#: The peers whose rows get the LP bound of each tier (GLOP, after the timed solve).
+LP_PEERS = ("offduty", "cpsat-default")
+DEFAULT_LP_S = 300.0
+QUICK_LP_S = 20.0
 
 
 def highs_available() -> bool:
@@ -71,11 +75,12 @@ def _child(args: list[str], timeout: float, work: Path, tag: str) -> dict[str, A
 
 
 def run_peer(peer: str, scenario: str, instance: Path, strategy: str, time_limit: float,
-             work: Path, tag: str) -> dict[str, Any]:
-    timeout = time_limit + GRACE_S
+             work: Path, tag: str, lp_s: float = 0.0) -> dict[str, Any]:
+    timeout = time_limit + GRACE_S + 3 * lp_s
     common = ["--instance", str(instance), "--scenario", scenario, "--strategy", strategy]
     if peer != "highs":
-        result = _child(["offduty.benchmarks.worker", peer, *common, "--time-limit", str(time_limit)],
+        lp = ["--lp", str(lp_s)] if peer in LP_PEERS else []
+        result = _child(["offduty.benchmarks.worker", peer, *common, "--time-limit", str(time_limit), *lp],
                         timeout, work, tag)
     else:
         npz = work / f"{tag}.npz"
@@ -124,8 +129,11 @@ def aggregate(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
     row["status"] = Counter(str(r.get("status")) for r in runs).most_common(1)[0][0]
     row["objective"] = _median_lists([r.get("objective") for r in runs])
     row["bound"] = _median_lists([r.get("bound") for r in runs])
-    for key in ("gap", "filled", "required", "peak_mb"):
+    for key in ("gap", "filled", "required", "peak_mb", "lp_gap"):
         row[key] = _median([r.get(key) for r in runs])
+    row["lp_bound"] = _median_lists([r.get("lp_bound") for r in runs])
+    checks = [r.get("verified") for r in runs if r.get("verified") is not None]
+    row["verified"] = all(checks) if checks else None
     return {k: row[k] for k in ROW_KEYS}
 
 
@@ -143,6 +151,14 @@ def _num(value: Any, digits: int = 2) -> str:
     if isinstance(value, float) and not value.is_integer():
         return f"{value:.{digits}f}"
     return f"{int(value):,}" if abs(value) >= 1000 else str(int(value))
+
+
+def _pct(gap: float | None) -> str:
+    return "—" if gap is None else f"{100 * gap:.2f}%"
+
+
+def _yes(flag: bool | None) -> str:
+    return "—" if flag is None else ("yes" if flag else "NO")
 
 
 def _tiers(values: list[Any]) -> str:
@@ -171,7 +187,8 @@ def print_tables(rows: list[dict[str, Any]], info: dict[tuple[str, str], str], r
             title += f" · {info[(scenario, strategy)]}"
         table = Table(title=title, title_justify="left")
         for col in ("peer", "build s", "solve s", "total s", "cpu s", "1st feasible s", "status",
-                    "objective / tier", "bound / tier", "gap", "filled/req", "peak MB", "offduty/peer"):
+                    "objective / tier", "bound / tier", "gap", "LP bound / tier", "gap to LP", "filled/req",
+                    "peak MB", "verified", "offduty/peer"):
             table.add_column(col, justify="left" if col in ("peer", "status") else "right")
         for r in group:
             gap = r["gap"]
@@ -180,8 +197,9 @@ def print_tables(rows: list[dict[str, Any]], info: dict[tuple[str, str], str], r
             cpu_s = (cpu or {}).get((scenario, r["peer"], strategy))
             table.add_row(r["peer"], _num(r["build_s"], 3), _num(r["solve_s"], 3), _num(r["total_s"], 3),
                           _num(cpu_s, 2), _num(r["first_feasible_s"], 3), r["status"], _tiers(r["objective"]),
-                          _tiers(r["bound"]), "—" if gap is None else f"{100 * gap:.2f}%", filled,
-                          _num(r["peak_mb"], 0), "—" if rel is None else f"{rel:.2f}")
+                          _tiers(r["bound"]), _pct(gap), _tiers(r.get("lp_bound") or []),
+                          _pct(r.get("lp_gap")), filled, _num(r["peak_mb"], 0), _yes(r.get("verified")),
+                          "—" if rel is None else f"{rel:.2f}")
         console.print(table)
 
 
@@ -189,12 +207,13 @@ def markdown_tables(rows: list[dict[str, Any]]) -> str:
     """The rows of an `--out` file as Markdown tables, one per (scenario, strategy)."""
     out: list[str] = []
     keys = list(dict.fromkeys((r["scenario"], r["strategy"]) for r in rows))
-    head = ("| peer | build s | solve s | total s | 1st feasible s | status | objective / tier | "
-            "bound / tier | gap | filled/req | peak MB | offduty/peer |")
+    head = ("| peer | build s | solve s | total s | 1st feasible s | status | objective / tier "
+            "| bound / tier | gap | LP bound / tier | gap to LP | filled/req | peak MB | verified "
+            "| offduty/peer |")
     for scenario, strategy in keys:
         group = [r for r in rows if r["scenario"] == scenario and r["strategy"] == strategy]
         offduty = next((r for r in group if r["peer"] == "offduty"), None)
-        out += [f"**{scenario}** ({strategy})", "", head, "|" + "---|" * 12]
+        out += [f"**{scenario}** ({strategy})", "", head, "|" + "---|" * 15]
         for r in group:
             rel = ratio(offduty, r)
             gap = "—" if r["gap"] is None else f"{100 * r['gap']:.2f}%"
@@ -203,8 +222,32 @@ def markdown_tables(rows: list[dict[str, Any]]) -> str:
                 f"| {r['peer']} | {_num(r['build_s'], 3)} | {_num(r['solve_s'], 3)} | "
                 f"{_num(r['total_s'], 3)} | {_num(r['first_feasible_s'], 3)} | {r['status']} | "
                 f"{_tiers(r['objective'])} | {_tiers(r['bound'])} | {gap} | "
-                f"{_num(r['filled'])}/{_num(r['required'])} | {_num(r['peak_mb'], 0)} | {rel_text} |")
+                f"{_tiers(r.get('lp_bound') or [])} | {_pct(r.get('lp_gap'))} | "
+                f"{_num(r['filled'])}/{_num(r['required'])} | {_num(r['peak_mb'], 0)} | "
+                f"{_yes(r.get('verified'))} | {rel_text} |")
         out.append("")
+    return "\n".join(out)
+
+
+def strategy_summary(rows: list[dict[str, Any]]) -> str:
+    """Every (scenario, strategy) in one Markdown table: offduty's last tier against its bound
+    and the LP bound, the greedy list's value of it, and whether both rosters pass the verifier."""
+    out = ["| scenario | strategy | offduty objective | bound | gap | LP bound | gap to LP | "
+           "greedy objective | 1st feasible s | verified |", "|" + "---|" * 10]
+    keys = list(dict.fromkeys((r["scenario"], r["strategy"]) for r in rows))
+    for scenario, strategy in keys:
+        group = {r["peer"]: r for r in rows if r["scenario"] == scenario and r["strategy"] == strategy}
+        o, g = group.get("offduty"), group.get("greedy")
+        if o is None:
+            continue
+        last = (o["objective"] or [None])[-1]
+        bound = (o["bound"] or [None])[-1]
+        lp = (o.get("lp_bound") or [None])[-1]
+        checks = [r.get("verified") for r in (o, g) if r is not None]
+        out.append(f"| {scenario} | {strategy} | {_num(last)} | {_num(bound)} | {_pct(o['gap'])} | "
+                   f"{_num(lp)} | {_pct(o.get('lp_gap'))} | "
+                   f"{_num(((g or {}).get('objective') or [None])[-1])} | {_num(o['first_feasible_s'], 3)} | "
+                   f"{_yes(all(c for c in checks if c is not None) if checks else None)} |")
     return "\n".join(out)
 
 
@@ -263,6 +306,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--repeat", type=int, default=1, help="runs per peer; the table shows medians")
     run.add_argument("--time-limit", type=float, default=None, help="seconds per solve, all tiers (60)")
     run.add_argument("--seed", type=int, default=1, help="scenario seed (default 1)")
+    run.add_argument("--lp", type=float, default=None,
+                     help=f"seconds for GLOP's LP bound per tier of offduty's rows, 0 for none "
+                          f"(default {DEFAULT_LP_S:g}; {QUICK_LP_S:g} with --quick)")
     run.add_argument("--out", help="write the rows as a JSON list here")
     run.add_argument("--history", help="history file (default: bench-history.jsonl next to --out or in cwd)")
     run.add_argument("--cache-dir",
@@ -270,6 +316,15 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quick", action="store_true",
                      help="CI scale: chiefs-game, royals-homestand, mass-cancel; greedy, offduty, highs "
                           f"(if installed); {QUICK_TIME_LIMIT:g} s limits")
+    scaling = sub.add_parser("scaling", help="the scaling table and its log-log chart (benchmarks.scaling)")
+    scaling.add_argument("--scenarios",
+                         help="comma-separated (default chiefs-game,kc-week,kc-month,kc-quarter)")
+    scaling.add_argument("--time-limits", help="comma-separated seconds (default 10,30,60)")
+    scaling.add_argument("--strategy", default="seniority")
+    scaling.add_argument("--seed", type=int, default=1)
+    scaling.add_argument("--cache-dir")
+    scaling.add_argument("--out", help="write the rows as JSON here")
+    scaling.add_argument("--chart", help="write the log-log chart (PNG) here")
     table = sub.add_parser("table", help="print a saved --out file as Markdown tables")
     table.add_argument("file", help="a JSON file written by `run --out`")
     import_timing.add_parser(sub)
@@ -278,6 +333,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "scaling":
+        from offduty.benchmarks import scaling as scaling_module
+
+        return scaling_module.main(args)
     if args.command == "table":
         print(markdown_tables(json.loads(Path(args.file).read_text(encoding="utf-8"))))
         return 0
@@ -293,6 +352,7 @@ def main(argv: list[str] | None = None) -> int:
         peers = list(PEERS)
     strategies = _csv(args.strategies) or ["seniority"]
     time_limit = args.time_limit if args.time_limit is not None else (QUICK_TIME_LIMIT if quick else 60.0)
+    lp_s = args.lp if args.lp is not None else (QUICK_LP_S if quick else DEFAULT_LP_S)
     unknown = [p for p in peers if p not in PEERS]
     if unknown:
         print(f"unknown peer(s) {', '.join(unknown)}; known: {', '.join(PEERS)}", file=sys.stderr)
@@ -333,14 +393,14 @@ def main(argv: list[str] | None = None) -> int:
                         print(f"[{scenario}] {peer} · {strategy} · run {rep + 1}/{args.repeat}",
                               file=sys.stderr, flush=True)
                         result = run_peer(peer, scenario, path, strategy, time_limit, work,
-                                          f"{scenario}-{peer}-{strategy}-{rep}")
+                                          f"{scenario}-{peer}-{strategy}-{rep}", lp_s)
                         if "error" in result:
                             print(f"  error: {result['error']}", file=sys.stderr, flush=True)
                         result["repeat"] = rep
                         by_peer[peer].append(result)
                         runs.append(result)
                         extra = result.get("extra") or {}
-                        if extra.get("pairs"):
+                        if extra.get("pairs") and extra.get("rows"):  # the export's model size
                             info[(scenario, strategy)] = (
                                 f"{extra['pairs']:,} pairs, {extra['rows']:,} rows, "
                                 f"{extra['nonzeros']:,} nonzeros")
@@ -348,9 +408,11 @@ def main(argv: list[str] | None = None) -> int:
                 for p in peers:
                     cpu[(scenario, p, strategy)] = median_cpu(by_peer[p])
     print_tables(rows, info, args.repeat, time_limit, cpu)
+    if len(strategies) > 1:
+        print(strategy_summary(rows))
 
     settings = {"scenarios": scenarios, "peers": peers, "strategies": strategies, "repeat": args.repeat,
-                "time_limit": time_limit, "seed": args.seed, "quick": quick}
+                "time_limit": time_limit, "seed": args.seed, "quick": quick, "lp_s": lp_s}
     if args.out:
         out = Path(args.out)
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -65,7 +65,75 @@ def run_offduty(instance: Instance, peer: str, strategy: str, time_limit: float,
         result = solve(instance, params, progress=progress)
     tiers = [{"name": t.name, "status": t.status, "objective": t.objective, "bound": t.bound,
               "gap": t.gap, "solve_s": t.solve_s} for t in result.tiers]
-    return _row(result, peer, strategy, first[0] if first else None, tiers)
+    row = _row(result, peer, strategy, first[0] if first else None, tiers)
+    row["_result"] = result
+    return row
+
+
+def verified(instance: Instance, result: Any) -> bool | None:
+    """Does the returned roster pass the independent verifier (offduty.solver.verify)?"""
+    if not result.status.has_solution:
+        return None
+    from offduty.solver.verify import verify
+
+    return not verify(instance, result.assignments)
+
+
+def _completed(instance: Instance, strategy: str, assignments: list[tuple[str, str]]) -> tuple[Any, Any]:
+    """offduty's model of the instance (same `prepare()` as solve) and the roster as a complete
+    assignment of its variables."""
+    import numpy as np
+
+    from offduty.solver.params import SolveParams
+    from offduty.solver.prepare import prepare
+
+    prepared = prepare(instance, SolveParams(strategy=strategy))
+    model = prepared.model
+    a = prepared.arrays
+    member = {m: i for i, m in enumerate(a.member_ids)}
+    position = {p: i for i, p in enumerate(a.position_ids)}
+    idx = prepared.pairs.index_of(np.asarray([member[m] for m, _ in assignments], dtype=np.int64),
+                                  np.asarray([position[p] for _, p in assignments], dtype=np.int64))
+    values = np.zeros(len(prepared.pairs), dtype=np.int64)
+    values[idx[idx >= 0]] = 1
+    return model, model.cpsat.complete(values)
+
+
+def lp_bounds(instance: Instance, strategy: str, assignments: list[tuple[str, str]], seconds: float,
+              ) -> list[float | None]:
+    """The LP bound of each tier of offduty's model (GLOP), the tiers before it held at the values
+    of the returned roster; see offduty.solver.lp. Computed after the timed solve."""
+    from offduty.solver.lp import tier_lp_bounds
+
+    model, values = _completed(instance, strategy, assignments)
+    return tier_lp_bounds(model.cpsat, model.tiers, values, seconds)
+
+
+def tier_values(instance: Instance, strategy: str, assignments: list[tuple[str, str]]) -> list[int]:
+    """The roster's value on each of offduty's tiers (for the greedy list's row)."""
+    model, values = _completed(instance, strategy, assignments)
+    return [tier.value(values) for tier in model.tiers]
+
+
+def eligible_pairs(instance: Instance, strategy: str) -> int:
+    from offduty.solver.params import SolveParams
+    from offduty.solver.prepare import prepare
+
+    return len(prepare(instance, SolveParams(strategy=strategy)).pairs)
+
+
+def add_lp_columns(instance: Instance, result: dict[str, Any], seconds: float) -> None:
+    """`lp_bound` (per tier) and `lp_gap` (the worst tier's gap of the roster to it)."""
+    from offduty.benchmarks.common import relative_gap
+
+    solved = result.get("_result")
+    if seconds <= 0 or solved is None or not solved.status.has_solution:
+        return
+    bounds = lp_bounds(instance, result["strategy"], solved.pairs(), seconds)
+    result["lp_bound"] = [None if b is None else round(b, 2) for b in bounds]
+    gaps = [relative_gap(o, b) for o, b in zip(result.get("objective") or [], bounds, strict=False)]
+    result["lp_gap"] = None if not gaps or any(g is None for g in gaps) else max(
+        g for g in gaps if g is not None)
 
 
 def run_greedy(instance: Instance, strategy: str) -> dict[str, Any]:
@@ -75,7 +143,9 @@ def run_greedy(instance: Instance, strategy: str) -> dict[str, Any]:
     result = solve_greedy(instance, SolveParams(strategy=strategy))
     feasible = result.status.has_solution
     total = result.timings.get("total_s")
-    return _row(result, "greedy", strategy, total if feasible else None, [])
+    row = _row(result, "greedy", strategy, total if feasible else None, [])
+    row["_result"] = result
+    return row
 
 
 def _row(result: Any, peer: str, strategy: str, first: float | None,
@@ -122,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--strategy", default="seniority")
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds, build and all tiers")
     parser.add_argument("--npz", help="export: where to write the MILP arrays")
+    parser.add_argument("--lp", type=float, default=0.0,
+                        help="seconds for GLOP's LP bound of each tier after the solve (0: none)")
     parser.add_argument("--out", default=None, help="result JSON file (default: last line of stdout)")
     args = parser.parse_args(argv)
 
@@ -141,8 +213,17 @@ def main(argv: list[str] | None = None) -> int:
         result = run_offduty(instance, args.peer, args.strategy, args.time_limit, args.out)
     result["scenario"] = args.scenario
     result["parse_s"] = round(parse_s, 4)
-    result["peak_mb"] = peak_mb()
+    result["peak_mb"] = peak_mb()  # before the LP bound and the verifier, which are not the solve's
     result["cpu_s"] = round(cpu_s() - cpu_before, 3)
+    if "_result" in result:
+        result["verified"] = verified(instance, result["_result"])
+        result.setdefault("extra", {})["pairs"] = eligible_pairs(instance, args.strategy)
+        if args.peer == "greedy" and result["_result"].status.has_solution:
+            # the list has no objective of its own: its roster's value on offduty's tiers
+            result["objective"] = tier_values(instance, args.strategy, result["_result"].pairs())
+    if args.peer in ("offduty", "cpsat-default"):
+        add_lp_columns(instance, result, args.lp)
+    result.pop("_result", None)
     write_result(result, args.out)
     return 0
 

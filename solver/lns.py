@@ -21,7 +21,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -29,6 +28,7 @@ from ortools.sat.python import cp_model
 
 from offduty.models.arrays import BoolArray, FloatArray, IntArray
 from offduty.solver.builder import Rows
+from offduty.solver.lp import LpSolution, lp_solve
 
 log = logging.getLogger(__name__)
 
@@ -63,26 +63,9 @@ class SubProblem:
         proto.solution_hint.values.extend(self.hint.tolist())
         return model
 
-    def lp_solution(self, seconds: float) -> tuple[FloatArray, FloatArray, float] | None:
-        """The LP relaxation's optimal values, reduced costs and objective (GLOP); None if it
-        did not finish in time."""
-        from ortools.linear_solver.python import model_builder_helper as mbh
-
-        inf = np.inf
-        helper = mbh.ModelBuilderHelper()
-        fill: Any = helper.fill_model_from_sparse_data  # its stubs misname the array types
-        fill(
-            self.var_lo.astype(np.float64), self.var_hi.astype(np.float64), self.objective.astype(np.float64),
-            np.where(self.lo <= -_NO_BOUND, -inf, self.lo).astype(np.float64),
-            np.where(self.hi >= _NO_BOUND, inf, self.hi).astype(np.float64),
-            self.matrix.astype(np.float64))
-        solver = mbh.ModelSolverHelper("glop")
-        solver.set_time_limit_in_seconds(max(0.01, seconds))
-        solver.solve(helper)
-        if solver.status() != mbh.SolveStatus.OPTIMAL:
-            return None
-        return (np.asarray(solver.variable_values(), dtype=np.float64),
-                np.asarray(solver.reduced_costs(), dtype=np.float64), float(solver.objective_value()))
+    def lp_solution(self, seconds: float) -> LpSolution | None:
+        """The LP relaxation (GLOP); None if it did not finish in time."""
+        return lp_solve(self.var_lo, self.var_hi, self.objective, self.matrix, self.lo, self.hi, seconds)
 
 
 @dataclass(frozen=True, eq=False)
@@ -291,9 +274,8 @@ class WindowSearch:
         lp = relaxed.lp_solution(seconds)
         if lp is None:
             return -math.inf, score
-        x, reduced, value = lp
-        score[relaxed.free] = np.where(x > 1e-6, 1.0 + x, -np.maximum(reduced, 0.0))
-        return value - 1e-6 * max(1.0, abs(value)), score
+        score[relaxed.free] = np.where(lp.values > 1e-6, 1.0 + lp.values, -np.maximum(lp.reduced_costs, 0.0))
+        return lp.bound, score
 
     def core(self, values: IntArray, score: FloatArray) -> BoolArray:
         """The LP-guided neighbourhood over the whole model: the pairs the LPs or the incumbent

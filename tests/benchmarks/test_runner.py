@@ -65,6 +65,20 @@ def test_quick_filled_is_sane_and_offduty_never_below_greedy(
         assert by[(scenario, "offduty")]["filled"] >= by[(scenario, "greedy")]["filled"]
 
 
+def test_quick_rosters_pass_the_verifier_and_lp_bounds_hold(
+        quick: tuple[list[dict[str, Any]], Path, str]) -> None:
+    """Every peer's roster is checked by the independent verifier; offduty's LP bound (GLOP) of
+    each tier never exceeds the roster's value on it."""
+    rows, _, _ = quick
+    for row in rows:
+        if row["peer"] in ("offduty", "greedy"):
+            assert row["verified"] is True, row
+        if row["peer"] == "offduty":
+            assert len(row["lp_bound"]) == len(row["objective"]), row
+            for objective, lp in zip(row["objective"], row["lp_bound"], strict=True):
+                assert lp is not None and lp <= objective + 1e-6, row
+
+
 def test_quick_peers_agree_on_proven_tiers(quick: tuple[list[dict[str, Any]], Path, str]) -> None:
     rows, _, _ = quick
     if not HAS_HIGHS:
