@@ -265,17 +265,21 @@ class WindowSearch:
             return candidate
         return values
 
-    def relaxed_lp(self, free: BoolArray, seconds: float) -> tuple[float, FloatArray]:
-        """The relaxed window's LP (GLOP): its bound (less a relative 1e-6 for GLOP's tolerances;
-        -inf when it did not finish) and a score per variable of the whole model: the LP value
-        where positive, else minus the reduced cost (0 outside the window)."""
-        relaxed = sub_model(self.rows, self.lower, self.upper, self.objective, self.lower, free, relax=True)
+    def relaxed_lp(self, values: IntArray, free: BoolArray, seconds: float) -> tuple[float, FloatArray]:
+        """The window's LP (GLOP): its bound (less a relative 1e-6 for GLOP's tolerances; -inf
+        when it did not finish or the window is not relaxed) and a score per variable of the whole
+        model: the LP value where positive, else minus the reduced cost (-inf outside the window).
+        A separable objective's window is relaxed (its rows cut at the edges); any other's is
+        restricted (the rest held at `values`), since cutting a member's hours row at the window's
+        edge would leave the window's pairs without a cost."""
+        relax = self.separable
+        relaxed = sub_model(self.rows, self.lower, self.upper, self.objective, values, free, relax=relax)
         score = np.full(len(self.lower), -np.inf)
         lp = relaxed.lp_solution(seconds)
         if lp is None:
             return -math.inf, score
         score[relaxed.free] = np.where(lp.values > 1e-6, 1.0 + lp.values, -np.maximum(lp.reduced_costs, 0.0))
-        return lp.bound, score
+        return (lp.bound if relax else -math.inf), score
 
     def core(self, values: IntArray, score: FloatArray) -> BoolArray:
         """The LP-guided neighbourhood over the whole model: the pairs the LPs or the incumbent
@@ -333,7 +337,7 @@ class WindowSearch:
             left = lp_budget - (time.perf_counter() - started)
             if left <= 0 or self.stopped():
                 break
-            bounds[k], window_score = self.relaxed_lp(masks[k], left * sizes[k] / sizes[k:].sum())
+            bounds[k], window_score = self.relaxed_lp(values, masks[k], left * sizes[k] / sizes[k:].sum())
             score = np.maximum(score, window_score)
         if self.remaining() > 0 and not self.stopped():
             core = self.core(values, score)

@@ -1,8 +1,12 @@
 """C-OVERLAP: a member works at most one detail at a time (§III.N.1); touching details do not
 overlap, and a member holds at most one position of a shift."""
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from offduty.constraints.c_overlap import member_cliques
 from tests.constraints.conftest import (
     at,
     employer,
@@ -59,3 +63,29 @@ def test_one_position_per_shift():
                                                    position("P1", priority=1),
                                                    position("P2", priority=2)))])
     assert pairs(solved(raw)) == {("S", "P2")}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 40), st.integers(1, 15)), min_size=1,
+                max_size=25))
+def test_member_cliques_cover_exactly_the_clashing_pairs(intervals):
+    """Two intervals of a member share a clique exactly when they overlap; no clique is
+    contained in another of the same member (each is maximal)."""
+    intervals = sorted((m, s, s + d) for m, s, d in intervals)
+    member = np.asarray([m for m, _, _ in intervals], dtype=np.int64)
+    start = np.asarray([s for _, s, _ in intervals], dtype=np.int64)
+    end = np.asarray([e for _, _, e in intervals], dtype=np.int64)
+    interval, clique = member_cliques(member, start, end)
+    cliques: dict[int, set[int]] = {}
+    for i, k in zip(interval.tolist(), clique.tolist(), strict=True):
+        cliques.setdefault(k, set()).add(i)
+    for members in cliques.values():
+        assert len({int(member[i]) for i in members}) == 1
+    n = len(intervals)
+    for i in range(n):
+        for j in range(i + 1, n):
+            clash = member[i] == member[j] and start[i] < end[j] and start[j] < end[i]
+            shared = any(i in c and j in c for c in cliques.values())
+            assert shared == clash, (intervals[i], intervals[j])
+    sets = list(cliques.values())
+    assert not any(a < b for a in sets for b in sets)

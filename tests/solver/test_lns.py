@@ -1,0 +1,137 @@
+"""Tests of `solver.lns`: neighbourhoods cut from the model's rows, the day-window search and its
+bound. Rosters are checked with the independent verifier (`solver.verify`), never by re-reading
+the model; bounds against the whole model's proven optimum.
+
+The instance is the royals-homestand scenario (six evening games in seven days, 14.8k pairs,
+taverns and staffing floors included): several day windows, small enough to prove optimal.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from functools import cache
+
+import numpy as np
+import pytest
+
+from offduty.benchmarks.scenarios import generate
+from offduty.models.instance import Instance
+from offduty.models.validation import parse_instance
+from offduty.solver.builder import CpSatModel
+from offduty.solver.greedy import greedy_roster
+from offduty.solver.lns import Objective, WindowSearch, close_over_rows, day_windows, sub_model
+from offduty.solver.params import EngineParams, SolveParams, configure
+from offduty.solver.prepare import Prepared, prepare
+from offduty.solver.solve import solve
+from offduty.solver.verify import verify
+
+ENGINE = EngineParams(workers=1, seed=0)
+
+
+@cache
+def homestand() -> Instance:
+    return parse_instance(generate("royals-homestand", 1))
+
+
+def _model(strategy: str = "seniority") -> tuple[Prepared, CpSatModel, np.ndarray, np.ndarray]:
+    """The prepared instance, its model with tier 1 at its (trivial) optimum, the dense
+    tier-2 objective and the greedy roster completed."""
+    p = prepare(homestand(), SolveParams(strategy=strategy, engine=ENGINE))
+    cpsat = p.model.cpsat
+    pairs, count = p.pairs, p.arrays.position_count
+    eligible = np.bincount(pairs.position, minlength=len(count))
+    order = np.argsort(pairs.position, kind="stable")
+    starts = np.r_[0, np.cumsum(eligible)]
+    some = np.flatnonzero(eligible > 0)
+    filled = np.minimum(count[some], eligible[some])
+    cpsat.add_linears(order, np.ones(len(order), dtype=np.int64), np.r_[starts[some], len(order)],
+                      filled, filled)
+    terms = p.model.tiers[1].terms
+    objective = Objective(terms.variables, terms.coeffs).dense(cpsat.n_variables)
+    return p, cpsat, objective, cpsat.complete(greedy_roster(p).values)
+
+
+def _roster(p: Prepared, values: np.ndarray) -> list[tuple[str, str]]:
+    a = p.arrays
+    chosen = np.flatnonzero(values[: len(p.pairs)] == 1)
+    return [(a.member_ids[m], a.position_ids[q]) for m, q in
+            zip(p.pairs.member[chosen].tolist(), p.pairs.position[chosen].tolist(), strict=True)]
+
+
+def _search(cpsat: CpSatModel, p: Prepared, objective: np.ndarray, seconds: float,
+            stopped: threading.Event | None = None) -> WindowSearch:
+    rows = cpsat.rows()
+    lower, upper = cpsat.bounds()
+    windows = day_windows(p.arrays.shift_start, p.arrays.shift_end, p.pairs.shift)
+    budget = [seconds]
+    return WindowSearch(rows, lower, upper, objective, 0, len(p.pairs), windows, True,
+                        lambda s, sec: configure(s, ENGINE, sec), lambda: budget[0],
+                        (stopped.is_set if stopped is not None else lambda: False), lambda o, b: None)
+
+
+def test_day_windows_cut_where_fewest_shifts_run() -> None:
+    """Six evening games in seven days: six windows, no shift cut by a window's edge."""
+    p, _, _, _ = _model()
+    windows = day_windows(p.arrays.shift_start, p.arrays.shift_end, p.pairs.shift)
+    assert len(np.unique(windows)) == 6  # six game days
+    by_shift = {}
+    for shift, window in zip(p.pairs.shift.tolist(), windows.tolist(), strict=True):
+        assert by_shift.setdefault(shift, window) == window
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_any_neighbourhood_solution_is_a_verified_roster(seed: int) -> None:
+    """A random neighbourhood (tavern shifts and floors included) solved with the rest fixed at
+    the greedy roster gives a roster of the whole instance that keeps every rule, no worse."""
+    p, cpsat, objective, incumbent = _model()
+    rows = cpsat.rows()
+    lower, upper = cpsat.bounds()
+    rng = np.random.default_rng(seed)
+    free = np.zeros(cpsat.n_variables, dtype=np.bool_)
+    free[: len(p.pairs)] = rng.random(len(p.pairs)) < 0.3
+    free = close_over_rows(rows, free, len(p.pairs))
+    sub = sub_model(rows, lower, upper, objective, incumbent, free)
+    search = _search(cpsat, p, objective, 10)
+    found, value, _ = search.solve(sub, 10)
+    assert found is not None
+    values = incumbent.copy()
+    values[sub.free] = found
+    assert verify(homestand(), _roster(p, values)) == []
+    assert value + sub.offset == objective @ values <= objective @ incumbent
+
+
+def test_relaxed_windows_bound_the_optimum() -> None:
+    """The windows' relaxations (rows cut at the windows' edges) add up to no more than the
+    whole model's proven optimum, and the search's roster is verified and no worse than it."""
+    p, cpsat, objective, incumbent = _model()
+    result = solve(homestand(), SolveParams(strategy="seniority", time_limit=30,
+                                            engine=EngineParams(workers=1, seed=0, window_search=False)))
+    assert result.proven
+    optimum = result.tiers[1].objective
+    outcome = _search(cpsat, p, objective, 30).run(incumbent, prove=True)
+    assert outcome.bound is not None and math.isfinite(outcome.bound)
+    assert outcome.bound <= optimum <= outcome.objective
+    assert verify(homestand(), _roster(p, outcome.values)) == []
+
+
+def test_solve_with_window_search_reports_honest_figures() -> None:
+    """solve() with the window search (on by default) before the whole-model pass: a verified
+    roster whose tier bound never exceeds its objective."""
+    result = solve(homestand(), SolveParams(strategy="seniority", time_limit=20, engine=ENGINE))
+    assert result.has_solution
+    assert verify(homestand(), result.pairs()) == []
+    for tier in result.tiers:
+        assert tier.bound is None or tier.bound <= tier.objective
+
+
+def test_windows_only_mode_stops_on_request() -> None:
+    """Above `window_only_pairs` the windows are the whole search; a stop set from the first
+    improvement ends it with a verified roster."""
+    stop = threading.Event()
+    engine = EngineParams(workers=1, seed=0, window_only_pairs=1000)
+    result = solve(homestand(), SolveParams(strategy="seniority", time_limit=60, engine=engine),
+                   progress=lambda p: stop.set() if p.tier_index == 1 else None, stop=stop)
+    assert result.has_solution
+    assert verify(homestand(), result.pairs()) == []
+    assert result.timings["total_s"] < 60
