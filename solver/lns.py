@@ -21,6 +21,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
@@ -219,14 +220,32 @@ class WindowSearch:
                  stopped: Callable[[], bool], report: Callable[[int, float | None], None]) -> None:
         self.rows, self.lower, self.upper = rows, lower, upper
         self.objective, self.offset, self.n_pairs = objective, offset, n_pairs
-        self.window_of_pair, self.separable = window_of_pair, separable
+        # windows numbered 0.. without gaps (a day without details has no window)
+        self.window_of_pair = np.unique(window_of_pair, return_inverse=True)[1].reshape(-1).astype(np.int64)
+        self.separable = separable
         self.configure, self.remaining, self.stopped, self.report = configure, remaining, stopped, report
         self.deterministic_s = 0.0
 
-    def free_mask(self, windows: list[int]) -> BoolArray:
+    @cached_property
+    def _aux_windows(self) -> sp.csc_matrix:
+        """[variables, windows]: the windows each auxiliary variable shares a row with a pair of
+        (a shift's `staffed` flag: its shift's window; a member's hours segments: every window of
+        the member's pairs), from two sparse products instead of one pass per window."""
+        n_windows = int(self.window_of_pair.max()) + 1 if self.n_pairs else 0
+        pair_window = sp.csr_matrix((np.ones(self.n_pairs, dtype=np.int64),
+                                     (np.arange(self.n_pairs), self.window_of_pair)),
+                                    shape=(len(self.lower), n_windows))
+        row_windows = (self.rows.pattern @ pair_window) > 0
+        aux = (self.rows.pattern.T @ row_windows.astype(np.int64)) > 0
+        return sp.csc_matrix(aux)
+
+    def free_mask(self, window: int) -> BoolArray:
+        """The window's pairs and the auxiliary variables in rows with them."""
         free = np.zeros(len(self.lower), dtype=np.bool_)
-        free[: self.n_pairs] = np.isin(self.window_of_pair, windows)
-        return close_over_rows(self.rows, free, self.n_pairs)
+        column = self._aux_windows[:, window]
+        free[column.indices[column.indices >= self.n_pairs]] = True
+        free[: self.n_pairs] = self.window_of_pair == window
+        return free
 
     def feasible(self, values: IntArray) -> bool:
         activity = self.rows.matrix @ values
@@ -310,8 +329,11 @@ class WindowSearch:
             _, _, relaxed_bound = self.solve(relaxed, max(0.05, seconds - (time.perf_counter() - t)))
         return values, relaxed_bound
 
-    def window_value(self, values: IntArray, free: BoolArray) -> int:
-        return int(self.objective[free] @ values[free])
+    def window_values(self, values: IntArray, n_windows: int) -> FloatArray:
+        """Each window's part of the objective on its pairs (all of it for a separable one)."""
+        n = self.n_pairs
+        weights = (self.objective[:n] * values[:n]).astype(np.float64)
+        return np.bincount(self.window_of_pair, weights=weights, minlength=n_windows).astype(np.float64)
 
     def run(self, incumbent: IntArray, *, prove: bool) -> WindowOutcome:
         """The LP-guided neighbourhood, then the windows one by one.
@@ -326,7 +348,7 @@ class WindowSearch:
         The windows' bounds add up to a bound of the whole tier when every window has one."""
         prove = prove and self.separable
         windows, sizes = np.unique(self.window_of_pair, return_counts=True)
-        masks = [self.free_mask([int(w)]) for w in windows]
+        masks = _Masks(self, windows)
         values = incumbent.copy()
         bounds = np.full(len(windows), -math.inf)
         score = np.full(len(self.lower), -np.inf)
@@ -346,7 +368,7 @@ class WindowSearch:
             log.debug("LP-guided core: %d free, objective %s", len(sub.free), objective + sub.offset)
             values = self.accept(values, sub, found)
             rounds += 1
-        gaps = np.asarray([self.window_value(values, m) for m in masks], dtype=np.float64) - bounds
+        gaps = self.window_values(values, len(windows)) - bounds
         order = np.argsort(-gaps, kind="stable")
         for j, k in enumerate(order.tolist()):
             left = self.remaining()
@@ -357,13 +379,29 @@ class WindowSearch:
             values, proven = self.thorough(values, masks[k], left * sizes[k] / sizes[order[j:]].sum(), prove)
             bounds[k] = max(bounds[k], proven)
             rounds += 1
-        for k in range(len(windows)):
-            log.debug("window %d: %d pairs, objective %d, bound %.1f", k, sizes[k],
-                      self.window_value(values, masks[k]), bounds[k])
+        if log.isEnabledFor(logging.DEBUG):
+            for k, value in enumerate(self.window_values(values, len(windows)).tolist()):
+                log.debug("window %d: %d pairs, objective %d, bound %.1f", k, sizes[k], value, bounds[k])
         bound: float | None = None
         if prove and np.isfinite(bounds).all():
             bound = float(math.ceil(bounds.sum() - 1e-6)) + self.offset
         return WindowOutcome(values, self.value(values), bound, rounds)
+
+
+class _Masks:
+    """Each window's free mask, made on first use (kc-quarter has 91 windows of 1.3M pairs)."""
+
+    def __init__(self, search: WindowSearch, windows: IntArray) -> None:
+        self.search, self.windows = search, windows.tolist()
+        self.made: dict[int, BoolArray] = {}
+
+    def __getitem__(self, k: int) -> BoolArray:
+        if k not in self.made:
+            self.made[k] = self.search.free_mask(self.windows[k])
+        return self.made[k]
+
+    def __len__(self) -> int:
+        return len(self.windows)
 
 
 class _Stopper:
