@@ -43,6 +43,9 @@ class WeeklyCap(Rule):
         item, week, minutes = weeks.pieces(pairs.start, pairs.end)
         start = np.maximum(pairs.start[item], weeks.start[week])
         room = np.full(len(item), cap, dtype=np.int64)
-        for group in binding_groups(pairs.member[item] * len(weeks) + week, start,
-                                    start + minutes, room):
-            model.add_linear(item[group], minutes[group], 0, cap)
+        binding = binding_groups(pairs.member[item] * len(weeks) + week, start, start + minutes, room)
+        if binding:  # all rows in one call
+            idx = np.concatenate(binding)
+            starts = np.r_[0, np.cumsum([len(g) for g in binding])]
+            model.add_linears(item[idx], minutes[idx], starts, np.zeros(len(binding), dtype=np.int64),
+                              np.full(len(binding), cap, dtype=np.int64))

@@ -44,5 +44,9 @@ class WorkDayCap(Rule):
         item, day, minutes = item[keep], day[keep], minutes[keep]
         start = np.maximum(pairs.start[item], days.start[day])
         room = days.room(hours_to_minutes(a.instance.policy.work_day_cap_hours))[day]
-        for group in binding_groups(day, start, start + minutes, room):
-            model.add_linear(item[group], minutes[group], 0, int(room[group[0]]))
+        binding = binding_groups(day, start, start + minutes, room)
+        if binding:  # all rows in one call: kc-month has ~30k
+            idx = np.concatenate(binding)
+            starts = np.r_[0, np.cumsum([len(g) for g in binding])]
+            model.add_linears(item[idx], minutes[idx], starts, np.zeros(len(binding), dtype=np.int64),
+                              room[[int(g[0]) for g in binding]])

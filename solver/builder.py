@@ -82,6 +82,10 @@ class CpSatModel:
         return len(self.pairs)
 
     @property
+    def n_variables(self) -> int:
+        return len(self.proto.variables)
+
+    @property
     def pair_vars(self) -> IntArray:
         return np.arange(len(self.pairs), dtype=np.int64)
 

@@ -228,22 +228,27 @@ class WindowSearch:
 
     @cached_property
     def _aux_windows(self) -> sp.csc_matrix:
-        """[variables, windows]: the windows each auxiliary variable shares a row with a pair of
-        (a shift's `staffed` flag: its shift's window; a member's hours segments: every window of
-        the member's pairs), from two sparse products instead of one pass per window."""
-        n_windows = int(self.window_of_pair.max()) + 1 if self.n_pairs else 0
-        pair_window = sp.csr_matrix((np.ones(self.n_pairs, dtype=np.int64),
-                                     (np.arange(self.n_pairs), self.window_of_pair)),
-                                    shape=(len(self.lower), n_windows))
-        row_windows = (self.rows.pattern @ pair_window) > 0
-        aux = (self.rows.pattern.T @ row_windows.astype(np.int64)) > 0
-        return sp.csc_matrix(aux)
+        """[auxiliary variables, windows]: the windows each auxiliary variable shares a row with a
+        pair of (a shift's `staffed` flag: its shift's window; a member's hours segments: every
+        window of the member's pairs). Only the rows holding an auxiliary variable are read."""
+        n, n_vars = self.n_pairs, len(self.lower)
+        n_windows = int(self.window_of_pair.max()) + 1 if n else 0
+        is_aux = np.zeros(n_vars, dtype=np.int64)
+        is_aux[n:] = 1
+        rows = self.rows.pattern[np.flatnonzero(self.rows.pattern @ is_aux)].tocoo()
+        pair = rows.col < n
+        row_windows = sp.csr_matrix((np.ones(int(pair.sum()), dtype=np.int64),
+                                     (rows.row[pair], self.window_of_pair[rows.col[pair]])),
+                                    shape=(rows.shape[0], n_windows))
+        aux_rows = sp.csr_matrix((np.ones(int((~pair).sum()), dtype=np.int64),
+                                  (rows.col[~pair] - n, rows.row[~pair])), shape=(n_vars - n, rows.shape[0]))
+        return sp.csc_matrix(aux_rows @ row_windows)
 
     def free_mask(self, window: int) -> BoolArray:
         """The window's pairs and the auxiliary variables in rows with them."""
         free = np.zeros(len(self.lower), dtype=np.bool_)
         column = self._aux_windows[:, window]
-        free[column.indices[column.indices >= self.n_pairs]] = True
+        free[self.n_pairs + column.indices[column.data > 0]] = True
         free[: self.n_pairs] = self.window_of_pair == window
         return free
 
