@@ -28,7 +28,7 @@ DEFAULT_LAZY_LP_ROWS = False
 #: the whole model then proves the bound from it.
 DEFAULT_WINDOW_ONLY_PAIRS = 150_000
 #: The share of a tier's time the windows get before the whole-model pass.
-DEFAULT_WINDOW_SHARE = 0.4
+DEFAULT_WINDOW_SHARE = 0.25
 
 
 @dataclass(frozen=True)

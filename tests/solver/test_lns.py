@@ -132,6 +132,5 @@ def test_windows_only_mode_stops_on_request() -> None:
     engine = EngineParams(workers=1, seed=0, window_only_pairs=1000)
     result = solve(homestand(), SolveParams(strategy="seniority", time_limit=60, engine=engine),
                    progress=lambda p: stop.set() if p.tier_index == 1 else None, stop=stop)
-    assert result.has_solution
+    assert result.has_solution and stop.is_set()
     assert verify(homestand(), result.pairs()) == []
-    assert result.timings["total_s"] < 60
