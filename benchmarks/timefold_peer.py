@@ -1,0 +1,400 @@
+"""The `timefold` peer: the instance solved by Timefold Solver (constraint streams, local search).
+
+    python -m offduty.benchmarks.timefold_peer --instance game.json --strategy seniority \
+        --time-limit 60 --out result.json
+
+Runs in its own process (the runner starts one per run): Timefold's Python package runs the JVM
+inside this process through JPype, so this process's peak RSS is the JVM's too (measured with
+the peak of any child it starts). Needs the `bench-timefold` extra and a JDK 17+
+(`java` on PATH or JAVA_HOME); `timefold_available()` says why not where it cannot run.
+
+The model (`benchmarks.timefold_model`) is the employee-scheduling quickstart's: a planning
+entity per position slot, a nullable member whose value range is offduty's eligible members of
+the position, hard rules as constraint streams, offduty's tiers as soft levels. Timefold runs with
+its default algorithms (construction heuristic, then late acceptance) until the time limit, which
+counts everything after parsing: offduty's eligibility and facts, starting the JVM, translating
+the Python model to Java, and solving. A re-solve starts from the instance's current roster (a
+Timefold user's warm start; offduty starts from its greedy list).
+
+Afterwards, outside the timed span: the roster goes through offduty's independent verifier
+(`solver.verify`): a roster that breaks a rule is reported with status `invalid` and the codes,
+and gets no objective. A valid roster is scored with offduty's own tier terms (the objective
+column is therefore what offduty would report for this roster); Timefold's own score is kept in
+`extra` and must agree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import logging
+import os
+import resource
+import shutil
+import sys
+import time
+from collections import Counter
+from typing import Any
+
+import numpy as np
+
+from offduty.benchmarks.common import Watchdog, cpu_s, write_result
+from offduty.benchmarks.timefold_facts import CapParts, PeerFacts, build_facts
+from offduty.constraints.eligibility import Eligibility
+from offduty.models.arrays import InstanceArrays, IntArray
+from offduty.models.instance import Instance
+
+log = logging.getLogger(__name__)
+PEER = "timefold"
+
+
+def timefold_available() -> tuple[bool, str]:
+    """(can the peer run here, why not): the `timefold` package and a JVM must both be found."""
+    if importlib.util.find_spec("timefold") is None:
+        return False, "the timefold package is not installed: pip install -e '.[bench-timefold]'"
+    if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
+        return False, ("no JDK found (no `java` on PATH, no JAVA_HOME): Timefold needs a JDK 17+, "
+                       "e.g. apt-get install openjdk-17-jdk-headless")
+    import jpype
+
+    try:
+        jpype.getDefaultJVMPath()
+    except jpype.JVMNotFoundException as exc:
+        return False, f"no JVM found for JPype: {exc}"
+    return True, ""
+
+
+def peak_tree_mb() -> float:
+    """Peak RSS in MB of this process (which holds the JVM) or of any child it waited for."""
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return round(max(own, children) / scale, 1)
+
+
+# --- facts to planning objects ---------------------------------------------------------------------
+
+
+def build_roster(facts: PeerFacts) -> Any:
+    """The planning problem: Timefold's objects from offduty's facts (starts the JVM on first use)."""
+    from offduty.benchmarks import timefold_domain as tm
+
+    a, pairs = facts.arrays, facts.pairs
+    n_positions = a.n_positions
+    used = np.unique(np.concatenate([pairs.member, a.assignment_member]))
+    members = {m: tm.Member(id=m, pair_base=m * n_positions, ytd=int(facts.member_ytd[m]))
+               for m in used.tolist()}
+    work_days = [tm.WorkDay(id=i, room=r) for i, r in enumerate(facts.work_days.bucket_room.tolist())]
+    weeks = [tm.Week(id=i, room=r) for i, r in enumerate(facts.weeks.bucket_room.tolist())]
+    pair_key = pairs.member * n_positions + pairs.position
+    day_parts = [tm.WorkDayPart(id=i, pair=k, day=work_days[d], minutes=mi)
+                 for i, (k, d, mi) in enumerate(_parts(pair_key, facts.work_days))]
+    week_parts = [tm.WeekPart(id=i, pair=k, week=weeks[w], minutes=mi)
+                  for i, (k, w, mi) in enumerate(_parts(pair_key, facts.weeks))]
+    taverns = {s: tm.TavernShift(id=s, minimum=int(n))
+               for s, n in enumerate(facts.tavern_minimum.tolist()) if n > 0}
+    segments = [tm.FloorSegment(id=i, floor=f) for i, f in enumerate(facts.floors.floor.tolist())]
+    slots = _slots(facts, tm, members, taverns, segments)
+    return tm.Roster(
+        members=list(members.values()), work_days=work_days, work_day_parts=day_parts, weeks=weeks,
+        week_parts=week_parts, taverns=list(taverns.values()), segments=segments,
+        locked=[tm.LockedAssignment(id=i, member=m, position=p) for i, (m, p) in enumerate(facts.locked)],
+        previous=[tm.PreviousAssignment(id=i, member=m, position=p)
+                  for i, (m, p) in enumerate(facts.previous)],
+        slots=slots)
+
+
+def _parts(pair_key: IntArray, parts: CapParts) -> list[tuple[int, int, int]]:
+    """(pair key, bucket, minutes) of each part."""
+    return list(zip(pair_key[parts.part_pair].tolist(), parts.part_bucket.tolist(),
+                    parts.part_minutes.tolist(), strict=True))
+
+
+def _slots(facts: PeerFacts, tm: Any, members: dict[int, Any], taverns: dict[int, Any],
+           segments: list[Any]) -> list[Any]:
+    a, pairs = facts.arrays, facts.pairs
+    by_position = np.argsort(pairs.position, kind="stable")
+    cuts = np.searchsorted(pairs.position[by_position], np.arange(a.n_positions + 1))
+    # the current roster, locked first, as the starting values (a re-solve's warm start)
+    start: dict[int, list[int]] = {}
+    for m, p in [*facts.locked, *facts.previous]:
+        start.setdefault(p, []).append(m)
+    slots: list[Any] = []
+    for p in range(a.n_positions):
+        idx = by_position[cuts[p]:cuts[p + 1]]
+        candidates = [members[m] for m in pairs.member[idx].tolist()]
+        eligible = set(pairs.member[idx].tolist())
+        costs = dict(zip(pairs.member[idx].tolist(), facts.pair_cost[idx].tolist(), strict=True))
+        shift = int(a.position_shift[p])
+        first = [m for m in dict.fromkeys(start.get(p, [])) if m in eligible]
+        for k in range(int(a.position_count[p])):
+            s, e = int(a.shift_start[shift]), int(a.shift_end[shift])
+            slots.append(tm.Slot(
+                id=len(slots), position=p, start=s, end=e, rest_end=e + facts.min_rest, minutes=e - s,
+                priority=int(a.position_priority[p]), tavern=taverns.get(shift),
+                segments=[segments[i] for i in facts.floors.segment_of_shift[shift]], costs=costs,
+                candidates=candidates, member=members[first[k]] if k < len(first) else None))
+    return slots
+
+
+# --- solving -------------------------------------------------------------------------------------
+
+
+class Progress:
+    """Best-solution events, read from the Java solver without turning the solution into Python
+    objects (the package's own listener converts the whole solution at every event)."""
+
+    def __init__(self, started: float) -> None:
+        from jpype import JImplements, JOverride
+
+        self.started = started
+        self.events: list[tuple[float, list[int], list[int]]] = []  # (elapsed s, hard, soft)
+        progress = self
+
+        @JImplements("ai.timefold.solver.core.api.solver.event.SolverEventListener")
+        class Listener:
+            @JOverride
+            def bestSolutionChanged(self, event: Any) -> None:
+                if not event.isNewBestSolutionInitialized():
+                    return
+                score = event.getNewBestScore()
+                progress.events.append((time.perf_counter() - progress.started,
+                                        [int(v) for v in score.hardScores()],
+                                        [int(v) for v in score.softScores()]))
+
+        self.listener = Listener()
+
+    def first_feasible(self) -> float | None:
+        return next((t for t, hard, _ in self.events if all(h >= 0 for h in hard)), None)
+
+    def best(self) -> float | None:
+        return self.events[-1][0] if self.events else None
+
+
+class Laps:
+    """Wall seconds between successive calls, by name."""
+
+    def __init__(self) -> None:
+        self.last = time.perf_counter()
+        self.times: dict[str, float] = {}
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.times[name] = round(now - self.last, 4)
+        self.last = now
+
+
+def _duration(seconds: float) -> Any:
+    from timefold.solver.config import Duration
+
+    return Duration(milliseconds=max(1, int(seconds * 1000)))
+
+
+def solve_timefold(facts: PeerFacts, time_limit: float, started: float, *,
+                   weaken: frozenset[str] = frozenset(), unimproved_s: float | None = None,
+                   seed: int | None = None) -> dict[str, Any]:
+    """Build, solve within `time_limit` seconds counted from `started`, return the roster and times."""
+    lap = Laps()
+    from timefold.solver import SolverFactory
+    from timefold.solver.config import (
+        ScoreDirectorFactoryConfig,
+        SolverConfig,
+        SolverConfigOverride,
+        TerminationConfig,
+    )
+
+    from offduty.benchmarks import timefold_domain as td  # starts the JVM
+    from offduty.benchmarks import timefold_model as tm
+
+    lap("jvm_s")
+    from _jpyinterpreter import convert_to_java_python_like_object, unwrap_python_like_object
+
+    roster = build_roster(facts)
+    lap("objects_s")
+    config = SolverConfig(
+        solution_class=td.Roster, entity_class_list=[td.Slot], random_seed=seed,
+        score_director_factory_config=ScoreDirectorFactoryConfig(
+            constraint_provider_function=tm.constraints_for(facts.strategy, weaken)))
+    factory = SolverFactory.create(config)  # translates the Python model to Java classes
+    lap("translate_s")
+    # `Solver.solve` converts the Python problem to Java objects and back around the Java solve;
+    # done here in the same steps, so that the conversion counts as build, not as solving time
+    java_problem = convert_to_java_python_like_object(roster)
+    lap("to_java_s")
+    timings = lap.times
+    progress = Progress(started)
+    build_s = time.perf_counter() - started
+    # converting the solution back costs about what converting the problem did: keep time for it
+    remaining = time_limit - build_s - timings["to_java_s"]
+    if remaining <= 0:
+        return {"build_s": build_s, "solve_s": 0.0, "pairs": None, "score": None, "progress": progress,
+                "timings": timings,
+                "note": f"the build took {build_s:.1f} s of the {time_limit:g} s limit: not solved"}
+    unimproved = None if unimproved_s is None else _duration(unimproved_s)
+    limits = TerminationConfig(spent_limit=_duration(remaining), unimproved_spent_limit=unimproved)
+    solver = factory.build_solver(SolverConfigOverride(termination_config=limits))
+    java_solver = solver._delegate
+    # the Python wrapper's own listener would convert the whole solution at every event
+    java_solver.addEventListener(progress.listener)
+    t = time.perf_counter()
+    java_solution = java_solver.solve(java_problem)
+    solve_s = time.perf_counter() - t
+    t = time.perf_counter()
+    solution = unwrap_python_like_object(java_solution)
+    chosen = [(s.member.id, s.position) for s in solution.slots if s.member is not None]
+    score = solution.score
+    timings["from_java_s"] = round(time.perf_counter() - t, 4)
+    solve_s += timings["from_java_s"]
+    return {"build_s": build_s, "solve_s": solve_s, "pairs": chosen, "progress": progress, "timings": timings,
+            "score": None if score is None else {"hard": list(score.hard_scores),
+                                                 "soft": list(score.soft_scores)}}
+
+
+# --- the roster, checked and scored by offduty -------------------------------------------------------
+
+
+def offduty_tiers(arrays: InstanceArrays, eligibility: Eligibility, strategy: str, member: IntArray,
+                  position: IntArray) -> list[tuple[str, int]]:
+    """The roster's value of each of offduty's tiers, from offduty's own terms (as `solver.solve`
+    builds them): coverage, the strategy, and changes when the instance has a current roster."""
+    from offduty.distribution.registry import get_strategy
+    from offduty.solver.builder import ModelBuilder
+    from offduty.solver.solve import changes_terms, coverage_terms
+
+    builder = ModelBuilder(arrays, eligibility)
+    tiers = [("coverage", coverage_terms(builder)), (strategy, get_strategy(strategy).terms(builder))]
+    changes = changes_terms(builder)
+    if changes is not None:
+        tiers.append(("changes", changes))
+    chosen = np.zeros(builder.n_pairs, dtype=np.int64)
+    chosen[builder.pair_indices(member, position)] = 1
+    values = builder.complete(chosen)
+    return [(name, int((t.coeffs * values[t.variables]).sum()) + t.offset) for name, t in tiers]
+
+
+def check_roster(instance: Instance, arrays: InstanceArrays, eligibility: Eligibility, strategy: str,
+                 chosen: list[tuple[int, int]]) -> dict[str, Any]:
+    """The verifier's verdict on the roster and, when it is valid, offduty's tier values."""
+    from offduty.solver.verify import verify
+
+    ids = [(arrays.member_ids[m], arrays.position_ids[p]) for m, p in chosen]
+    violations = verify(instance, ids)
+    if violations:
+        return {"valid": False, "codes": dict(Counter(v.code for v in violations)),
+                "violations": [str(v) for v in violations[:10]]}
+    member = np.asarray([m for m, _ in chosen], dtype=np.int64)
+    position = np.asarray([p for _, p in chosen], dtype=np.int64)
+    return {"valid": True, "tiers": offduty_tiers(arrays, eligibility, strategy, member, position)}
+
+
+def _agreement(tiers: list[tuple[str, int]], score: dict[str, list[int]] | None) -> str | None:
+    """Does Timefold's own score say what offduty's terms say? (None when it does.)"""
+    if score is None:
+        return "Timefold returned no score"
+    own = [-v for v in score["soft"][: len(tiers)]]
+    if own != [v for _, v in tiers]:
+        return f"Timefold's soft levels {own} differ from offduty's tier values {[v for _, v in tiers]}"
+    return None
+
+
+def run(instance: Instance, strategy: str, time_limit: float, *, out: str | None = None,
+        weaken: frozenset[str] = frozenset(), unimproved_s: float | None = None,
+        seed: int | None = None) -> dict[str, Any]:
+    from offduty.constraints.eligibility import compute_eligibility
+
+    started = time.perf_counter()
+    arrays = InstanceArrays.build(instance)
+    eligibility = compute_eligibility(arrays)
+    facts = build_facts(arrays, eligibility, strategy)
+    facts_s = time.perf_counter() - started
+    required = int(arrays.position_count.sum())
+
+    def partial(elapsed: float) -> dict[str, Any]:
+        return {"peer": PEER, "strategy": strategy, "build_s": None, "solve_s": None,
+                "total_s": round(elapsed, 4), "first_feasible_s": None, "best_s": None, "objective": [],
+                "bound": [], "gap": None, "filled": None, "required": required, "tiers": [],
+                "violations": None, "extra": {}}
+
+    with Watchdog(time_limit, out, partial):
+        solved = solve_timefold(facts, time_limit, started, weaken=weaken, unimproved_s=unimproved_s,
+                                seed=seed)
+    total_s = time.perf_counter() - started
+    peak = peak_tree_mb()
+    progress: Progress = solved["progress"]
+    extra: dict[str, Any] = {"facts_s": round(facts_s, 4), **solved["timings"],
+                             "pairs": len(eligibility.pairs), "slots": required,
+                             "work_day_parts": len(facts.work_days.part_pair),
+                             "score": solved["score"], "improvements": len(progress.events),
+                             "weakened": sorted(weaken), "timefold": _version("timefold")}
+    row: dict[str, Any] = {
+        "peer": PEER, "strategy": strategy, "build_s": round(solved["build_s"], 4),
+        "solve_s": round(solved["solve_s"], 4), "total_s": round(total_s, 4),
+        "first_feasible_s": _round(progress.first_feasible()), "best_s": _round(progress.best()),
+        "objective": [], "bound": [], "gap": None, "filled": 0, "required": required,
+        "tiers": [], "peak_mb": peak, "violations": None, "extra": extra}
+    if solved["pairs"] is None:
+        row["status"] = "unknown"
+        extra["note"] = solved.get("note")
+        return row
+    row["filled"] = len(solved["pairs"])
+    verdict = check_roster(instance, arrays, eligibility, strategy, solved["pairs"])
+    if not verdict["valid"]:
+        row["status"] = "invalid"
+        row["violations"] = verdict["codes"]
+        extra["violations"] = verdict["violations"]
+        return row
+    row["violations"] = {}
+    row["status"] = "feasible"  # local search proves no bound
+    row["objective"] = [v for _, v in verdict["tiers"]]
+    row["tiers"] = [{"name": n, "status": "feasible", "objective": v, "bound": None, "gap": None}
+                    for n, v in verdict["tiers"]]
+    extra["score_agrees"] = _agreement(verdict["tiers"], solved["score"]) or "yes"
+    return row
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def _version(package: str) -> str | None:
+    from importlib import metadata
+
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    from offduty.models import load_instance_file
+
+    parser = argparse.ArgumentParser(prog="python -m offduty.benchmarks.timefold_peer", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--instance", required=True, help="instance JSON (DESIGN.md format)")
+    parser.add_argument("--scenario", default="", help="scenario name, copied into the result")
+    parser.add_argument("--strategy", default="seniority")
+    parser.add_argument("--time-limit", type=float, default=60.0,
+                        help="seconds: facts, JVM start, translation and solving")
+    parser.add_argument("--unimproved", type=float, default=None, metavar="S",
+                        help="also stop after S seconds without a better solution")
+    parser.add_argument("--seed", type=int, default=None, help="Timefold's random seed")
+    parser.add_argument("--weaken", action="append", default=[], metavar="CODE",
+                        help="drop the constraint stream of rule CODE (tests the verifier check)")
+    parser.add_argument("--out", default=None, help="result JSON file (default: last line of stdout)")
+    args = parser.parse_args(argv)
+    ok, why = timefold_available()
+    if not ok:
+        parser.exit(3, f"timefold peer cannot run: {why}\n")
+    logging.getLogger("timefold.solver").setLevel(logging.WARNING)
+    instance = load_instance_file(args.instance)
+    cpu_before = cpu_s()
+    result = run(instance, args.strategy, args.time_limit, out=args.out, weaken=frozenset(args.weaken),
+                 unimproved_s=args.unimproved, seed=args.seed)
+    result["scenario"] = args.scenario
+    result["cpu_s"] = round(cpu_s() - cpu_before, 3)
+    write_result(result, args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
