@@ -358,6 +358,8 @@ def main(argv: list[str] | None = None) -> int:
         if not ok:
             print(f"peer 'timefold' skipped: {why}", file=sys.stderr)
             peers = [p for p in peers if p != "timefold"]
+            if not peers:
+                return 2
     if args.repeat < 1:
         print("--repeat must be at least 1", file=sys.stderr)
         return 2

@@ -9,7 +9,8 @@ quickstart writes one. Importing this module starts the JVM (Timefold's annotati
 - Hard constraints as constraint streams, one per rule code (`HARD_STREAMS`): C-OVERLAP,
   C-REST (details closer than `min_rest_hours`), C-WORK-DAY-CAP (minutes inside each work day),
   C-WEEKLY-CAP, C-TAVERN-MIN, C-STAFFING-RATIO and C-LOCKED. C-POSITION-COUNT holds by
-  construction (a position has `count` slots); the eligibility rules by the value ranges.
+  construction (a position has `count` slots, and C-OVERLAP keeps a member off two slots of the
+  same shift); the eligibility rules hold by the value ranges.
 - offduty's tiers, lexicographically: the quickstart's HardMediumSoftScore has one level too few
   for a re-solve (coverage, strategy, changes), so the score is a BendableScore with 1 hard and
   3 soft levels: soft 0 is the medium level of the quickstart (coverage: priority-weighted
