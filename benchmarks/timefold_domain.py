@@ -36,8 +36,9 @@ class Member:
     """A member who is eligible for at least one position (a problem fact and a planning value)."""
 
     id: Annotated[int, PlanningId]  # offduty's member index
-    pair_base: int  # id * number of positions: + position gives the pair key of the cap parts
+    shift_base: int  # id * number of shifts: + a shift gives the key of the cap parts
     ytd: int  # hours year to date, minutes (the hours strategy)
+    cost: int  # seniority, rotation: the member's rank, the soft cost of each slot they hold
 
 
 @dataclass(eq=False)
@@ -50,10 +51,10 @@ class WorkDay:
 
 @dataclass(eq=False)
 class WorkDayPart:
-    """Pair `pair` (member * positions + position) puts `minutes` inside work day `day`."""
+    """Key `key` (member * shifts + shift) puts `minutes` inside work day `day`."""
 
     id: Annotated[int, PlanningId]
-    pair: int
+    key: int
     day: WorkDay
     minutes: int
 
@@ -69,7 +70,7 @@ class Week:
 @dataclass(eq=False)
 class WeekPart:
     id: Annotated[int, PlanningId]
-    pair: int
+    key: int
     week: Week
     minutes: int
 
@@ -113,6 +114,7 @@ class Slot:
 
     id: Annotated[int, PlanningId]
     position: int
+    shift: int
     start: int  # minutes since the epoch
     end: int
     rest_end: int  # end + min_rest_hours: a later detail of the same member must start here or later
@@ -120,7 +122,7 @@ class Slot:
     priority: int
     tavern: TavernShift | None
     segments: list[FloorSegment]
-    costs: dict[int, int]  # member id -> soft cost of holding this slot (linear strategies)
+    costs: dict[int, int]  # first come: member id -> soft cost of holding this slot (rank for the shift)
     candidates: Annotated[list[Member], ValueRangeProvider(id="candidates")]
     member: Annotated[Member | None, PlanningVariable(value_range_provider_refs=["candidates"],
                                                       allows_unassigned=True)] = None

@@ -38,19 +38,24 @@ STRATEGIES = (*LINEAR_STRATEGIES, "hours")
 class CapParts:
     """Minutes of candidate details inside capped buckets (work days or ISO weeks).
 
-    A bucket belongs to one member; `part_*` say that pair `part_pair` puts `part_minutes`
-    minutes into bucket `part_bucket`. Buckets that no roster can overfill are left out.
+    A bucket belongs to one member; `part_*` say that member `part_member` working shift
+    `part_shift` (any of its positions) puts `part_minutes` minutes into bucket `part_bucket`.
+    Buckets that no roster can overfill are left out.
     """
 
     bucket_room: IntArray  # minutes of secondary work the bucket still takes
-    part_pair: IntArray
+    part_member: IntArray
+    part_shift: IntArray
     part_bucket: IntArray
     part_minutes: IntArray
 
     @staticmethod
     def empty() -> CapParts:
         z = np.zeros(0, dtype=np.int64)
-        return CapParts(z, z, z, z)
+        return CapParts(z, z, z, z, z)
+
+    def __len__(self) -> int:
+        return len(self.part_member)
 
 
 @dataclass(frozen=True, eq=False)
@@ -67,6 +72,7 @@ class PeerFacts:
     pairs: Pairs  # the eligible pairs, sorted by member then position
     strategy: str
     pair_cost: IntArray  # linear strategies: the soft cost of each pair (offduty's tier-2 coefficient)
+    member_cost: IntArray | None  # the same per member, for strategies whose cost is the member's rank
     member_ytd: IntArray  # hours strategy: minutes year to date, per member
     work_days: CapParts
     weeks: CapParts
@@ -80,6 +86,21 @@ class PeerFacts:
     def n_slots(self) -> int:
         return int(self.arrays.position_count.sum())
 
+    def streams(self) -> frozenset[str]:
+        """The rules with something to enforce on this instance: a stream that can never match
+        (C-REST without a minimum rest, caps no roster can reach, no tavern, no floor, nothing
+        locked) would still be evaluated at every move."""
+        present = {
+            "C-OVERLAP": True,
+            "C-REST": self.min_rest > 0,
+            "C-WORK-DAY-CAP": len(self.work_days) > 0,
+            "C-WEEKLY-CAP": len(self.weeks) > 0,
+            "C-TAVERN-MIN": bool(self.tavern_minimum.any()),
+            "C-STAFFING-RATIO": len(self.floors.floor) > 0,
+            "C-LOCKED": len(self.locked) > 0,
+        }
+        return frozenset(code for code, yes in present.items() if yes)
+
 
 def build_facts(arrays: InstanceArrays, eligibility: Eligibility, strategy: str) -> PeerFacts:
     if strategy not in STRATEGIES:
@@ -91,6 +112,7 @@ def build_facts(arrays: InstanceArrays, eligibility: Eligibility, strategy: str)
     return PeerFacts(
         arrays=arrays, pairs=pairs, strategy=strategy,
         pair_cost=strategy_costs(arrays, pairs, strategy),
+        member_cost=member_costs(arrays, strategy),
         member_ytd=ytd_minutes(arrays),
         work_days=work_day_parts(arrays, pairs),
         weeks=week_parts(arrays, pairs),
@@ -106,13 +128,21 @@ def build_facts(arrays: InstanceArrays, eligibility: Eligibility, strategy: str)
 
 def strategy_costs(arrays: InstanceArrays, pairs: Pairs, strategy: str) -> IntArray:
     """The tier-2 coefficient of every pair, as the strategy's `terms()` writes it."""
-    if strategy == "seniority":
-        return seniority_rank(arrays)[pairs.member]
-    if strategy == "rotation":
-        return rotation_rank(arrays)[pairs.member]
+    per_member = member_costs(arrays, strategy)
+    if per_member is not None:
+        return per_member[pairs.member]
     if strategy == "first_come":
         return first_come_ranks(arrays).of(pairs.member, pairs.shift)
     return np.zeros(len(pairs), dtype=np.int64)  # hours: a per-member penalty, not per pair
+
+
+def member_costs(arrays: InstanceArrays, strategy: str) -> IntArray | None:
+    """Per member, for the strategies whose pair cost is the member's rank (None otherwise)."""
+    if strategy == "seniority":
+        return seniority_rank(arrays)
+    if strategy == "rotation":
+        return rotation_rank(arrays)
+    return None
 
 
 # --- C-WORK-DAY-CAP and C-WEEKLY-CAP -------------------------------------------------------------
@@ -136,57 +166,63 @@ def on_duty_inside(arrays: InstanceArrays, days: Days) -> FloatArray:
     return load
 
 
+def member_shifts(arrays: InstanceArrays, pairs: Pairs) -> tuple[IntArray, IntArray]:
+    """The distinct (member, shift) of the eligible pairs: the positions of one shift put the
+    same minutes into the same days, so the cap facts are per (member, shift)."""
+    n_shifts = max(arrays.n_shifts, 1)
+    key = np.unique(pairs.member * n_shifts + pairs.shift)
+    return key // n_shifts, key % n_shifts
+
+
 def work_day_parts(arrays: InstanceArrays, pairs: Pairs) -> CapParts:
-    """C-WORK-DAY-CAP (§IV.A.12, §II.H): the minutes each pair puts inside each work day of its
-    member, and the room each day has left after the on-duty hours inside it."""
-    keep = ~arrays.member_cap_exception[pairs.member]
-    if not keep.any():
+    """C-WORK-DAY-CAP (§IV.A.12, §II.H): the minutes each (member, shift) puts inside each work
+    day of the member, and the room each day has left after the on-duty minutes inside it."""
+    member, shift = member_shifts(arrays, pairs)
+    keep = ~arrays.member_cap_exception[member]
+    member, shift = member[keep], shift[keep]
+    if len(member) == 0:
         return CapParts.empty()
     days = work_days(arrays)
     cap = hours_to_minutes(arrays.instance.policy.work_day_cap_hours)
     # integer detail minutes fit iff they fit the floor of the (fractional) room
     room = np.floor(cap - on_duty_inside(arrays, days) + 1e-9).astype(np.int64)
-    pair, day = days.touched(pairs.member, pairs.start, pairs.end)
-    keep_part = keep[pair]
-    pair, day = pair[keep_part], day[keep_part]
-    minutes = _inside(pairs.start[pair], pairs.end[pair], days.start[day], days.end[day])
-    return _binding(pairs, pair, day, minutes, room)
+    start, end = arrays.shift_start[shift], arrays.shift_end[shift]
+    item, day = days.touched(member, start, end)
+    minutes = _inside(start[item], end[item], days.start[day], days.end[day])
+    return _binding(member[item], shift[item], day, minutes, room)
 
 
 def week_parts(arrays: InstanceArrays, pairs: Pairs) -> CapParts:
-    """C-WEEKLY-CAP (pillar 1): the minutes each pair puts inside each local ISO week, per member."""
+    """C-WEEKLY-CAP (pillar 1): the minutes each (member, shift) puts inside each local ISO week."""
     cap_hours = arrays.instance.policy.max_secondary_hours_per_week
-    if cap_hours is None or len(pairs) == 0:
+    member, shift = member_shifts(arrays, pairs)
+    if cap_hours is None or len(member) == 0:
         return CapParts.empty()
     mondays = iso_weeks(arrays)
-    first = np.searchsorted(mondays, pairs.start, side="right") - 1
-    last = np.searchsorted(mondays, pairs.end - 1, side="right") - 1
-    pair, week = expand_ranges(first, last + 1)
-    minutes = _inside(pairs.start[pair], pairs.end[pair], mondays[week], mondays[week + 1])
+    start, end = arrays.shift_start[shift], arrays.shift_end[shift]
+    first = np.searchsorted(mondays, start, side="right") - 1
+    last = np.searchsorted(mondays, end - 1, side="right") - 1
+    item, week = expand_ranges(first, last + 1)
+    minutes = _inside(start[item], end[item], mondays[week], mondays[week + 1])
     # one bucket per (member, week)
-    key = pairs.member[pair] * len(mondays) + week
-    uniq, bucket = np.unique(key, return_inverse=True)
+    uniq, bucket = np.unique(member[item] * len(mondays) + week, return_inverse=True)
     room = np.full(len(uniq), hours_to_minutes(cap_hours), dtype=np.int64)
-    return _binding(pairs, pair, bucket.reshape(-1), minutes, room)
+    return _binding(member[item], shift[item], bucket.reshape(-1), minutes, room)
 
 
-def _binding(pairs: Pairs, pair: IntArray, bucket: IntArray, minutes: IntArray,
+def _binding(member: IntArray, shift: IntArray, bucket: IntArray, minutes: IntArray,
              room: IntArray) -> CapParts:
-    """Only the buckets that some roster could overfill: the candidate minutes inside them,
-    each shift counted once (a member holds at most one position per shift), exceed the room.
-    Buckets are renumbered densely."""
+    """Only the buckets that some roster could overfill: the minutes of all their parts (one
+    per shift) exceed the room. Buckets are renumbered densely."""
     positive = minutes > 0
-    pair, bucket, minutes = pair[positive], bucket[positive], minutes[positive]
-    # the most a bucket can receive: its distinct shifts' minutes
-    n_shifts = max(int(pairs.shift.max()) + 1 if len(pairs) else 1, 1)
-    per_shift, first = np.unique(bucket * n_shifts + pairs.shift[pair], return_index=True)
-    most = np.bincount(per_shift // n_shifts, weights=minutes[first], minlength=len(room))
+    member, shift, bucket, minutes = member[positive], shift[positive], bucket[positive], minutes[positive]
+    most = np.bincount(bucket, weights=minutes, minlength=len(room))
     binding = most > room
     keep = binding[bucket]
     used = np.flatnonzero(binding)
     renumber = np.full(len(room), -1, dtype=np.int64)
     renumber[used] = np.arange(len(used))
-    return CapParts(room[used], pair[keep], renumber[bucket[keep]], minutes[keep])
+    return CapParts(room[used], member[keep], shift[keep], renumber[bucket[keep]], minutes[keep])
 
 
 # --- C-TAVERN-MIN, C-STAFFING-RATIO --------------------------------------------------------------

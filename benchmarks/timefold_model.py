@@ -81,7 +81,7 @@ def work_day_cap(factory: ConstraintFactory) -> Constraint:
     """C-WORK-DAY-CAP (§IV.A.12, §II.H): on-duty plus secondary minutes inside each work day
     within the cap; penalized by the minutes over."""
     return (factory.for_each(Slot)
-            .join(WorkDayPart, Joiners.equal(lambda s: s.member.pair_base + s.position, lambda p: p.pair))
+            .join(WorkDayPart, Joiners.equal(lambda s: s.member.shift_base + s.shift, lambda p: p.key))
             .group_by(lambda s, p: p.day, ConstraintCollectors.sum(lambda s, p: p.minutes))
             .filter(lambda day, minutes: minutes > day.room)
             .penalize(ONE_HARD, lambda day, minutes: minutes - day.room)
@@ -91,7 +91,7 @@ def work_day_cap(factory: ConstraintFactory) -> Constraint:
 def weekly_cap(factory: ConstraintFactory) -> Constraint:
     """C-WEEKLY-CAP (pillar 1): secondary minutes inside each local ISO week within the cap."""
     return (factory.for_each(Slot)
-            .join(WeekPart, Joiners.equal(lambda s: s.member.pair_base + s.position, lambda p: p.pair))
+            .join(WeekPart, Joiners.equal(lambda s: s.member.shift_base + s.shift, lambda p: p.key))
             .group_by(lambda s, p: p.week, ConstraintCollectors.sum(lambda s, p: p.minutes))
             .filter(lambda week, minutes: minutes > week.room)
             .penalize(ONE_HARD, lambda week, minutes: minutes - week.room)
@@ -140,8 +140,15 @@ def coverage(factory: ConstraintFactory) -> Constraint:
             .as_constraint("coverage"))
 
 
-def linear_strategy(factory: ConstraintFactory) -> Constraint:
-    """Tier 2 of seniority, first come and rotation: the strategy's rank of each assignment."""
+def member_strategy(factory: ConstraintFactory) -> Constraint:
+    """Tier 2 of seniority and rotation: the member's rank for each slot they hold."""
+    return (factory.for_each(Slot)
+            .penalize(ONE_STRATEGY, lambda s: s.member.cost)
+            .as_constraint("strategy"))
+
+
+def pair_strategy(factory: ConstraintFactory) -> Constraint:
+    """Tier 2 of first come: the member's rank for the slot's shift."""
     return (factory.for_each(Slot)
             .penalize(ONE_STRATEGY, lambda s: s.costs[s.member.id])
             .as_constraint("strategy"))
@@ -177,18 +184,24 @@ HARD_STREAMS: dict[str, Stream] = {
 }
 
 
-def constraints_for(strategy: str, weaken: frozenset[str] = frozenset()) -> Callable[..., Any]:
-    """The constraint provider: every hard stream except those named in `weaken` (a test hook:
-    a roster that breaks a dropped rule must be caught by the verifier), then the tiers."""
-    unknown = weaken - set(HARD_STREAMS)
+TIER2: dict[str, Stream] = {"seniority": member_strategy, "rotation": member_strategy,
+                            "first_come": pair_strategy, "hours": hours_strategy}
+
+
+def constraints_for(strategy: str, rules: frozenset[str] = frozenset(HARD_STREAMS), *,
+                    weaken: frozenset[str] = frozenset(), changes_tier: bool = True) -> Callable[..., Any]:
+    """The constraint provider: the hard streams of `rules` (those with something to enforce on
+    the instance) except those named in `weaken` (a test hook: a roster that breaks a dropped
+    rule must be caught by the verifier), then coverage, the strategy and, for a re-solve, changes."""
+    unknown = (rules | weaken) - set(HARD_STREAMS)
     if unknown:
         raise ValueError(f"no constraint stream for {', '.join(sorted(unknown))}; "
                          f"known: {', '.join(HARD_STREAMS)}")
-    streams = [s for code, s in HARD_STREAMS.items() if code not in weaken]
-    tier2 = hours_strategy if strategy == "hours" else linear_strategy
+    streams = [s for code, s in HARD_STREAMS.items() if code in rules and code not in weaken]
+    tiers = [coverage, TIER2[strategy], *([changes] if changes_tier else [])]
 
     @constraint_provider
     def define_constraints(factory: ConstraintFactory) -> list[Constraint]:
-        return [*(s(factory) for s in streams), coverage(factory), tier2(factory), changes(factory)]
+        return [s(factory) for s in [*streams, *tiers]]
 
     return define_constraints

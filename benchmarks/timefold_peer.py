@@ -80,17 +80,17 @@ def build_roster(facts: PeerFacts) -> Any:
     from offduty.benchmarks import timefold_domain as tm
 
     a, pairs = facts.arrays, facts.pairs
-    n_positions = a.n_positions
+    n_shifts = a.n_shifts
     used = np.unique(np.concatenate([pairs.member, a.assignment_member]))
-    members = {m: tm.Member(id=m, pair_base=m * n_positions, ytd=int(facts.member_ytd[m]))
+    cost = facts.member_cost if facts.member_cost is not None else np.zeros(a.n_members, dtype=np.int64)
+    members = {m: tm.Member(id=m, shift_base=m * n_shifts, ytd=int(facts.member_ytd[m]), cost=int(cost[m]))
                for m in used.tolist()}
     work_days = [tm.WorkDay(id=i, room=r) for i, r in enumerate(facts.work_days.bucket_room.tolist())]
     weeks = [tm.Week(id=i, room=r) for i, r in enumerate(facts.weeks.bucket_room.tolist())]
-    pair_key = pairs.member * n_positions + pairs.position
-    day_parts = [tm.WorkDayPart(id=i, pair=k, day=work_days[d], minutes=mi)
-                 for i, (k, d, mi) in enumerate(_parts(pair_key, facts.work_days))]
-    week_parts = [tm.WeekPart(id=i, pair=k, week=weeks[w], minutes=mi)
-                  for i, (k, w, mi) in enumerate(_parts(pair_key, facts.weeks))]
+    day_parts = [tm.WorkDayPart(id=i, key=k, day=work_days[d], minutes=mi)
+                 for i, (k, d, mi) in enumerate(_parts(facts.work_days, n_shifts))]
+    week_parts = [tm.WeekPart(id=i, key=k, week=weeks[w], minutes=mi)
+                  for i, (k, w, mi) in enumerate(_parts(facts.weeks, n_shifts))]
     taverns = {s: tm.TavernShift(id=s, minimum=int(n))
                for s, n in enumerate(facts.tavern_minimum.tolist()) if n > 0}
     segments = [tm.FloorSegment(id=i, floor=f) for i, f in enumerate(facts.floors.floor.tolist())]
@@ -104,10 +104,10 @@ def build_roster(facts: PeerFacts) -> Any:
         slots=slots)
 
 
-def _parts(pair_key: IntArray, parts: CapParts) -> list[tuple[int, int, int]]:
-    """(pair key, bucket, minutes) of each part."""
-    return list(zip(pair_key[parts.part_pair].tolist(), parts.part_bucket.tolist(),
-                    parts.part_minutes.tolist(), strict=True))
+def _parts(parts: CapParts, n_shifts: int) -> list[tuple[int, int, int]]:
+    """(member * shifts + shift, bucket, minutes) of each part."""
+    key = parts.part_member * n_shifts + parts.part_shift
+    return list(zip(key.tolist(), parts.part_bucket.tolist(), parts.part_minutes.tolist(), strict=True))
 
 
 def _slots(facts: PeerFacts, tm: Any, members: dict[int, Any], taverns: dict[int, Any],
@@ -124,14 +124,16 @@ def _slots(facts: PeerFacts, tm: Any, members: dict[int, Any], taverns: dict[int
         idx = by_position[cuts[p]:cuts[p + 1]]
         candidates = [members[m] for m in pairs.member[idx].tolist()]
         eligible = set(pairs.member[idx].tolist())
-        costs = dict(zip(pairs.member[idx].tolist(), facts.pair_cost[idx].tolist(), strict=True))
+        # only first come needs a cost per (member, shift); seniority and rotation read the member's
+        costs = (dict(zip(pairs.member[idx].tolist(), facts.pair_cost[idx].tolist(), strict=True))
+                 if facts.strategy == "first_come" else {})
         shift = int(a.position_shift[p])
         first = [m for m in dict.fromkeys(start.get(p, [])) if m in eligible]
         for k in range(int(a.position_count[p])):
             s, e = int(a.shift_start[shift]), int(a.shift_end[shift])
             slots.append(tm.Slot(
-                id=len(slots), position=p, start=s, end=e, rest_end=e + facts.min_rest, minutes=e - s,
-                priority=int(a.position_priority[p]), tavern=taverns.get(shift),
+                id=len(slots), position=p, shift=shift, start=s, end=e, rest_end=e + facts.min_rest,
+                minutes=e - s, priority=int(a.position_priority[p]), tavern=taverns.get(shift),
                 segments=[segments[i] for i in facts.floors.segment_of_shift[shift]], costs=costs,
                 candidates=candidates, member=members[first[k]] if k < len(first) else None))
     return slots
@@ -207,14 +209,15 @@ def solve_timefold(facts: PeerFacts, time_limit: float, started: float, *,
     from offduty.benchmarks import timefold_model as tm
 
     lap("jvm_s")
-    from _jpyinterpreter import convert_to_java_python_like_object, unwrap_python_like_object
+    from _jpyinterpreter import convert_to_java_python_like_object
 
     roster = build_roster(facts)
     lap("objects_s")
     config = SolverConfig(
         solution_class=td.Roster, entity_class_list=[td.Slot], random_seed=seed,
         score_director_factory_config=ScoreDirectorFactoryConfig(
-            constraint_provider_function=tm.constraints_for(facts.strategy, weaken)))
+            constraint_provider_function=tm.constraints_for(
+                facts.strategy, facts.streams(), weaken=weaken, changes_tier=bool(facts.previous))))
     factory = SolverFactory.create(config)  # translates the Python model to Java classes
     lap("translate_s")
     # `Solver.solve` converts the Python problem to Java objects and back around the Java solve;
@@ -224,8 +227,7 @@ def solve_timefold(facts: PeerFacts, time_limit: float, started: float, *,
     timings = lap.times
     progress = Progress(started)
     build_s = time.perf_counter() - started
-    # converting the solution back costs about what converting the problem did: keep time for it
-    remaining = time_limit - build_s - timings["to_java_s"]
+    remaining = time_limit - build_s
     if remaining <= 0:
         return {"build_s": build_s, "solve_s": 0.0, "pairs": None, "score": None, "progress": progress,
                 "timings": timings,
@@ -240,14 +242,30 @@ def solve_timefold(facts: PeerFacts, time_limit: float, started: float, *,
     java_solution = java_solver.solve(java_problem)
     solve_s = time.perf_counter() - t
     t = time.perf_counter()
-    solution = unwrap_python_like_object(java_solution)
-    chosen = [(s.member.id, s.position) for s in solution.slots if s.member is not None]
-    score = solution.score
+    chosen = roster_pairs(java_solution)
+    score = java_solution.getScore()
     timings["from_java_s"] = round(time.perf_counter() - t, 4)
     solve_s += timings["from_java_s"]
     return {"build_s": build_s, "solve_s": solve_s, "pairs": chosen, "progress": progress, "timings": timings,
-            "score": None if score is None else {"hard": list(score.hard_scores),
-                                                 "soft": list(score.soft_scores)}}
+            "score": None if score is None else {"hard": [int(v) for v in score.hardScores()],
+                                                 "soft": [int(v) for v in score.softScores()]}}
+
+
+def roster_pairs(java_solution: Any) -> list[tuple[int, int]]:
+    """(member, position) of every filled slot, read from the Java solution through the getters
+    Timefold's translator generates: turning the whole solution back into Python objects (as
+    `Solver.solve` does) took 3-5 s on chiefs-game, mostly on facts that never change."""
+    out = []
+    for slot in java_solution.getSlots():
+        member = slot.getMember()
+        if member is not None:
+            out.append((_int(member.getId()), _int(slot.getPosition())))
+    return out
+
+
+def _int(value: Any) -> int:
+    """A translated Python int (`PythonInteger`, a BigInteger inside) as a Python int."""
+    return int(value.getValue().longValue())
 
 
 # --- the roster, checked and scored by offduty -------------------------------------------------------
@@ -323,7 +341,7 @@ def run(instance: Instance, strategy: str, time_limit: float, *, out: str | None
     progress: Progress = solved["progress"]
     extra: dict[str, Any] = {"facts_s": round(facts_s, 4), **solved["timings"],
                              "pairs": len(eligibility.pairs), "slots": required,
-                             "work_day_parts": len(facts.work_days.part_pair),
+                             "work_day_parts": len(facts.work_days),
                              "score": solved["score"], "improvements": len(progress.events),
                              "weakened": sorted(weaken), "timefold": _version("timefold")}
     row: dict[str, Any] = {

@@ -22,7 +22,13 @@ from typing import Any
 import numpy as np
 import pytest
 
-from offduty.benchmarks.timefold_facts import build_facts, on_duty_inside, work_day_parts
+from offduty.benchmarks.timefold_facts import (
+    CapParts,
+    build_facts,
+    on_duty_inside,
+    week_parts,
+    work_day_parts,
+)
 from offduty.benchmarks.timefold_peer import timefold_available
 from offduty.constraints.eligibility import compute_eligibility
 from offduty.constraints.workdays import work_days
@@ -129,16 +135,34 @@ def test_offduty_proves_the_traps_optimum() -> None:
 def test_work_day_parts_count_minutes_inside_each_day() -> None:
     """A2's tour 06:00-14:00 (8-h plan) opens its work day at 22:00 the evening before: 8 h of
     on-duty time inside it leave 4 h (240 min) of room under the 12-h cap; W1 (2 h) and W2 (3 h)
-    lie inside that day. Z2 has calendar days and 16 h of room: no binding day."""
+    lie inside that day. Z2 has calendar days and 12 h of room: no binding day."""
     arrays = InstanceArrays.build(parse_instance(traps()))
-    pairs = compute_eligibility(arrays).pairs
-    parts = work_day_parts(arrays, pairs)
+    parts = work_day_parts(arrays, compute_eligibility(arrays).pairs)
     assert parts.bucket_room.tolist() == [240]
-    a2 = arrays.member_index["A2"]
-    got = sorted((arrays.position_ids[int(pairs.position[p])], int(m))
-                 for p, m in zip(parts.part_pair, parts.part_minutes, strict=True))
-    assert got == [("W1-p", 120), ("W2-p", 180)]
-    assert set(pairs.member[parts.part_pair].tolist()) == {a2}
+    got = sorted((arrays.member_ids[m], arrays.shift_ids[s], int(mi))
+                 for m, s, mi in zip(parts.part_member, parts.part_shift, parts.part_minutes, strict=True))
+    assert got == [("A2", "W1", 120), ("A2", "W2", 180)]
+
+
+def _parts_of(parts: CapParts, arrays: InstanceArrays, member_id: str) -> list[tuple[str, int]]:
+    mine = parts.part_member == arrays.member_index[member_id]
+    shifts, minutes = parts.part_shift[mine].tolist(), parts.part_minutes[mine].tolist()
+    return sorted((arrays.shift_ids[s], m) for s, m in zip(shifts, minutes, strict=True))
+
+
+def test_parts_split_a_detail_across_midnight() -> None:
+    """M has no tours, so calendar days: the night detail M1 (Sunday 20:00 to Monday 04:00) puts
+    4 h in Sunday and 4 h in Monday, where M2 (14:00-22:00) adds 8 h: 12 h > 10, so Monday binds
+    and Sunday does not. Weeks split at Monday midnight the same way (10 h a week)."""
+    raw = traps()
+    raw["members"].append(member("M", 2030, "m"))
+    raw["events"].append(event("EV-M", slot("M1", at("20:00"), at("04:00", MONDAY), "m"),
+                               slot("M2", at("14:00", MONDAY), at("22:00", MONDAY), "m")))
+    raw["policy"]["work_day_cap_hours"] = 10
+    arrays = InstanceArrays.build(parse_instance(raw))
+    pairs = compute_eligibility(arrays).pairs
+    assert _parts_of(work_day_parts(arrays, pairs), arrays, "M") == [("M1", 240), ("M2", 480)]
+    assert _parts_of(week_parts(arrays, pairs), arrays, "M") == [("M1", 240), ("M2", 480)]
 
 
 def test_exception_hours_count_pro_rata_inside_the_day() -> None:
