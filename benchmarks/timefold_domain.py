@@ -5,7 +5,8 @@ translator converts every module global whose name matches a name used in a tran
 (attribute names included), so a stream function named like a field (`locked`) made it translate
 half of Timefold's own Python API (14 s of a 17 s start on chiefs-game). `eq=False` everywhere:
 a dataclass's generated __eq__ compares every field, and Timefold compares planning values for
-every swap move (identity: 8x more moves per second).
+every swap move (identity: 8x more moves per second). Problem facts carry no id and no field they
+do not need: converting the problem to Java costs tens of microseconds per object and per field.
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ class Member:
     """A member who is eligible for at least one position (a problem fact and a planning value)."""
 
     id: Annotated[int, PlanningId]  # offduty's member index
-    shift_base: int  # id * number of shifts: + a shift gives the key of the cap parts
     ytd: int  # hours year to date, minutes (the hours strategy)
     cost: int  # seniority, rotation: the member's rank, the soft cost of each slot they hold
 
@@ -45,41 +45,24 @@ class Member:
 class WorkDay:
     """A work day of one member (§II.H) that some roster could overfill."""
 
-    id: Annotated[int, PlanningId]
+    member: int
     room: int  # minutes of secondary work left after the on-duty minutes inside the day
-
-
-@dataclass(eq=False)
-class WorkDayPart:
-    """Key `key` (member * shifts + shift) puts `minutes` inside work day `day`."""
-
-    id: Annotated[int, PlanningId]
-    key: int
-    day: WorkDay
-    minutes: int
+    minutes: dict[int, int]  # shift -> minutes a detail of that shift puts inside this day
 
 
 @dataclass(eq=False)
 class Week:
     """A local ISO week of one member that some roster could overfill."""
 
-    id: Annotated[int, PlanningId]
+    member: int
     room: int
-
-
-@dataclass(eq=False)
-class WeekPart:
-    id: Annotated[int, PlanningId]
-    key: int
-    week: Week
-    minutes: int
+    minutes: dict[int, int]  # shift -> minutes inside this week
 
 
 @dataclass(eq=False)
 class TavernShift:
     """A shift bound by C-TAVERN-MIN: no members, or at least `minimum`."""
 
-    id: Annotated[int, PlanningId]
     minimum: int
 
 
@@ -87,13 +70,11 @@ class TavernShift:
 class FloorSegment:
     """A stretch of an event window covered by the same shifts: at least `floor` members."""
 
-    id: Annotated[int, PlanningId]
     floor: int
 
 
 @dataclass(eq=False)
 class LockedAssignment:
-    id: Annotated[int, PlanningId]
     member: int
     position: int
 
@@ -102,7 +83,6 @@ class LockedAssignment:
 class PreviousAssignment:
     """An assignment of the current roster (not locked): dropping it is a change (tier 3)."""
 
-    id: Annotated[int, PlanningId]
     member: int
     position: int
 
@@ -133,9 +113,7 @@ class Slot:
 class Roster:
     members: Annotated[list[Member], ProblemFactCollectionProperty]
     work_days: Annotated[list[WorkDay], ProblemFactCollectionProperty]
-    work_day_parts: Annotated[list[WorkDayPart], ProblemFactCollectionProperty]
     weeks: Annotated[list[Week], ProblemFactCollectionProperty]
-    week_parts: Annotated[list[WeekPart], ProblemFactCollectionProperty]
     taverns: Annotated[list[TavernShift], ProblemFactCollectionProperty]
     segments: Annotated[list[FloorSegment], ProblemFactCollectionProperty]
     locked: Annotated[list[LockedAssignment], ProblemFactCollectionProperty]

@@ -11,6 +11,7 @@ This module imports neither Timefold nor the JVM, so it is tested and timed on i
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 import numpy as np
@@ -188,8 +189,9 @@ def work_day_parts(arrays: InstanceArrays, pairs: Pairs) -> CapParts:
     room = np.floor(cap - on_duty_inside(arrays, days) + 1e-9).astype(np.int64)
     start, end = arrays.shift_start[shift], arrays.shift_end[shift]
     item, day = days.touched(member, start, end)
+    piece_start = np.maximum(start[item], days.start[day])
     minutes = _inside(start[item], end[item], days.start[day], days.end[day])
-    return _binding(member[item], shift[item], day, minutes, room)
+    return _binding(member[item], shift[item], day, piece_start, minutes, room)
 
 
 def week_parts(arrays: InstanceArrays, pairs: Pairs) -> CapParts:
@@ -203,26 +205,46 @@ def week_parts(arrays: InstanceArrays, pairs: Pairs) -> CapParts:
     first = np.searchsorted(mondays, start, side="right") - 1
     last = np.searchsorted(mondays, end - 1, side="right") - 1
     item, week = expand_ranges(first, last + 1)
+    piece_start = np.maximum(start[item], mondays[week])
     minutes = _inside(start[item], end[item], mondays[week], mondays[week + 1])
     # one bucket per (member, week)
     uniq, bucket = np.unique(member[item] * len(mondays) + week, return_inverse=True)
     room = np.full(len(uniq), hours_to_minutes(cap_hours), dtype=np.int64)
-    return _binding(member[item], shift[item], bucket.reshape(-1), minutes, room)
+    return _binding(member[item], shift[item], bucket.reshape(-1), piece_start, minutes, room)
 
 
-def _binding(member: IntArray, shift: IntArray, bucket: IntArray, minutes: IntArray,
+def _binding(member: IntArray, shift: IntArray, bucket: IntArray, start: IntArray, minutes: IntArray,
              room: IntArray) -> CapParts:
-    """Only the buckets that some roster could overfill: the minutes of all their parts (one
-    per shift) exceed the room. Buckets are renumbered densely."""
+    """Only the buckets that some roster could overfill, renumbered densely. A member works one
+    detail at a time (C-OVERLAP), so a bucket binds only if parts that do not overlap one another
+    exceed its room: the heaviest such set (weighted interval scheduling over the parts' pieces
+    inside the bucket) decides. On kc-week this keeps the facts Timefold must load to those that
+    matter (each fact costs tens of microseconds to convert to Java)."""
     positive = minutes > 0
-    member, shift, bucket, minutes = member[positive], shift[positive], bucket[positive], minutes[positive]
-    most = np.bincount(bucket, weights=minutes, minlength=len(room))
-    binding = most > room
+    member, shift, bucket = member[positive], shift[positive], bucket[positive]
+    start, minutes = start[positive], minutes[positive]
+    end = start + minutes
+    binding = np.zeros(len(room), dtype=np.bool_)
+    order = np.lexsort((end, bucket))
+    cuts = np.flatnonzero(np.diff(bucket[order])) + 1
+    for chunk in np.split(order, cuts) if len(order) else []:
+        b = int(bucket[chunk[0]])
+        if minutes[chunk].sum() > room[b]:
+            binding[b] = _heaviest_disjoint(start[chunk].tolist(), end[chunk].tolist()) > room[b]
     keep = binding[bucket]
     used = np.flatnonzero(binding)
     renumber = np.full(len(room), -1, dtype=np.int64)
     renumber[used] = np.arange(len(used))
     return CapParts(room[used], member[keep], shift[keep], renumber[bucket[keep]], minutes[keep])
+
+
+def _heaviest_disjoint(start: list[int], end: list[int]) -> int:
+    """The largest total length of intervals, sorted by end, that do not overlap one another."""
+    best = [0]  # best[k]: the heaviest set among the first k intervals
+    for s, e in zip(start, end, strict=True):
+        compatible = bisect_right(end, s, hi=len(best) - 1)  # intervals ending by s
+        best.append(max(best[-1], best[compatible] + e - s))
+    return best[-1]
 
 
 # --- C-TAVERN-MIN, C-STAFFING-RATIO --------------------------------------------------------------

@@ -44,8 +44,8 @@ from offduty.benchmarks.timefold_domain import (
     LockedAssignment,
     PreviousAssignment,
     Slot,
-    WeekPart,
-    WorkDayPart,
+    Week,
+    WorkDay,
 )
 
 COVERAGE, STRATEGY, CHANGES = 0, 1, 2
@@ -81,8 +81,9 @@ def work_day_cap(factory: ConstraintFactory) -> Constraint:
     """C-WORK-DAY-CAP (§IV.A.12, §II.H): on-duty plus secondary minutes inside each work day
     within the cap; penalized by the minutes over."""
     return (factory.for_each(Slot)
-            .join(WorkDayPart, Joiners.equal(lambda s: s.member.shift_base + s.shift, lambda p: p.key))
-            .group_by(lambda s, p: p.day, ConstraintCollectors.sum(lambda s, p: p.minutes))
+            .join(WorkDay, Joiners.equal(lambda s: s.member.id, lambda d: d.member),
+                  Joiners.filtering(lambda s, d: s.shift in d.minutes))
+            .group_by(lambda s, d: d, ConstraintCollectors.sum(lambda s, d: d.minutes[s.shift]))
             .filter(lambda day, minutes: minutes > day.room)
             .penalize(ONE_HARD, lambda day, minutes: minutes - day.room)
             .as_constraint("C-WORK-DAY-CAP"))
@@ -91,8 +92,9 @@ def work_day_cap(factory: ConstraintFactory) -> Constraint:
 def weekly_cap(factory: ConstraintFactory) -> Constraint:
     """C-WEEKLY-CAP (pillar 1): secondary minutes inside each local ISO week within the cap."""
     return (factory.for_each(Slot)
-            .join(WeekPart, Joiners.equal(lambda s: s.member.shift_base + s.shift, lambda p: p.key))
-            .group_by(lambda s, p: p.week, ConstraintCollectors.sum(lambda s, p: p.minutes))
+            .join(Week, Joiners.equal(lambda s: s.member.id, lambda w: w.member),
+                  Joiners.filtering(lambda s, w: s.shift in w.minutes))
+            .group_by(lambda s, w: w, ConstraintCollectors.sum(lambda s, w: w.minutes[s.shift]))
             .filter(lambda week, minutes: minutes > week.room)
             .penalize(ONE_HARD, lambda week, minutes: minutes - week.room)
             .as_constraint("C-WEEKLY-CAP"))

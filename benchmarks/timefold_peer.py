@@ -80,34 +80,33 @@ def build_roster(facts: PeerFacts) -> Any:
     from offduty.benchmarks import timefold_domain as tm
 
     a, pairs = facts.arrays, facts.pairs
-    n_shifts = a.n_shifts
     used = np.unique(np.concatenate([pairs.member, a.assignment_member]))
     cost = facts.member_cost if facts.member_cost is not None else np.zeros(a.n_members, dtype=np.int64)
-    members = {m: tm.Member(id=m, shift_base=m * n_shifts, ytd=int(facts.member_ytd[m]), cost=int(cost[m]))
+    members = {m: tm.Member(id=m, ytd=int(facts.member_ytd[m]), cost=int(cost[m]))
                for m in used.tolist()}
-    work_days = [tm.WorkDay(id=i, room=r) for i, r in enumerate(facts.work_days.bucket_room.tolist())]
-    weeks = [tm.Week(id=i, room=r) for i, r in enumerate(facts.weeks.bucket_room.tolist())]
-    day_parts = [tm.WorkDayPart(id=i, key=k, day=work_days[d], minutes=mi)
-                 for i, (k, d, mi) in enumerate(_parts(facts.work_days, n_shifts))]
-    week_parts = [tm.WeekPart(id=i, key=k, week=weeks[w], minutes=mi)
-                  for i, (k, w, mi) in enumerate(_parts(facts.weeks, n_shifts))]
-    taverns = {s: tm.TavernShift(id=s, minimum=int(n))
+    work_days = [tm.WorkDay(member=m, room=r, minutes=mi) for m, r, mi in _buckets(facts.work_days)]
+    weeks = [tm.Week(member=m, room=r, minutes=mi) for m, r, mi in _buckets(facts.weeks)]
+    taverns = {s: tm.TavernShift(minimum=int(n))
                for s, n in enumerate(facts.tavern_minimum.tolist()) if n > 0}
-    segments = [tm.FloorSegment(id=i, floor=f) for i, f in enumerate(facts.floors.floor.tolist())]
+    segments = [tm.FloorSegment(floor=f) for f in facts.floors.floor.tolist()]
     slots = _slots(facts, tm, members, taverns, segments)
     return tm.Roster(
-        members=list(members.values()), work_days=work_days, work_day_parts=day_parts, weeks=weeks,
-        week_parts=week_parts, taverns=list(taverns.values()), segments=segments,
-        locked=[tm.LockedAssignment(id=i, member=m, position=p) for i, (m, p) in enumerate(facts.locked)],
-        previous=[tm.PreviousAssignment(id=i, member=m, position=p)
-                  for i, (m, p) in enumerate(facts.previous)],
+        members=list(members.values()), work_days=work_days, weeks=weeks, taverns=list(taverns.values()),
+        segments=segments,
+        locked=[tm.LockedAssignment(member=m, position=p) for m, p in facts.locked],
+        previous=[tm.PreviousAssignment(member=m, position=p) for m, p in facts.previous],
         slots=slots)
 
 
-def _parts(parts: CapParts, n_shifts: int) -> list[tuple[int, int, int]]:
-    """(member * shifts + shift, bucket, minutes) of each part."""
-    key = parts.part_member * n_shifts + parts.part_shift
-    return list(zip(key.tolist(), parts.part_bucket.tolist(), parts.part_minutes.tolist(), strict=True))
+def _buckets(parts: CapParts) -> list[tuple[int, int, dict[int, int]]]:
+    """(member, room, {shift: minutes inside}) of each bucket."""
+    member = np.zeros(len(parts.bucket_room), dtype=np.int64)
+    member[parts.part_bucket] = parts.part_member
+    minutes: list[dict[int, int]] = [{} for _ in range(len(parts.bucket_room))]
+    for b, s, m in zip(parts.part_bucket.tolist(), parts.part_shift.tolist(), parts.part_minutes.tolist(),
+                       strict=True):
+        minutes[b][s] = m
+    return list(zip(member.tolist(), parts.bucket_room.tolist(), minutes, strict=True))
 
 
 def _slots(facts: PeerFacts, tm: Any, members: dict[int, Any], taverns: dict[int, Any],
