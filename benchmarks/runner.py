@@ -211,7 +211,7 @@ def print_tables(rows: list[dict[str, Any]], info: dict[tuple[str, str], str], r
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(width=max(160, Console().width))
+    console = Console(width=max(200, Console().width))
     keys = list(dict.fromkeys((r["scenario"], r["strategy"]) for r in rows))
     for scenario, strategy in keys:
         group = [r for r in rows if r["scenario"] == scenario and r["strategy"] == strategy]

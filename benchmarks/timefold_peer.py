@@ -34,15 +34,16 @@ import shutil
 import sys
 import time
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from offduty.benchmarks.common import Watchdog, cpu_s, write_result
 from offduty.benchmarks.timefold_facts import CapParts, PeerFacts, build_facts
-from offduty.constraints.eligibility import Eligibility
-from offduty.models.arrays import InstanceArrays, IntArray
 from offduty.models.instance import Instance
+
+if TYPE_CHECKING:
+    from offduty.solver.prepare import Prepared
 
 log = logging.getLogger(__name__)
 PEER = "timefold"
@@ -270,38 +271,29 @@ def _int(value: Any) -> int:
 # --- the roster, checked and scored by offduty -------------------------------------------------------
 
 
-def offduty_tiers(arrays: InstanceArrays, eligibility: Eligibility, strategy: str, member: IntArray,
-                  position: IntArray) -> list[tuple[str, int]]:
-    """The roster's value of each of offduty's tiers, from offduty's own terms (as `solver.solve`
-    builds them): coverage, the strategy, and changes when the instance has a current roster."""
-    from offduty.distribution.registry import get_strategy
-    from offduty.solver.builder import ModelBuilder
-    from offduty.solver.solve import changes_terms, coverage_terms
-
-    builder = ModelBuilder(arrays, eligibility)
-    tiers = [("coverage", coverage_terms(builder)), (strategy, get_strategy(strategy).terms(builder))]
-    changes = changes_terms(builder)
-    if changes is not None:
-        tiers.append(("changes", changes))
-    chosen = np.zeros(builder.n_pairs, dtype=np.int64)
-    chosen[builder.pair_indices(member, position)] = 1
-    values = builder.complete(chosen)
-    return [(name, int((t.coeffs * values[t.variables]).sum()) + t.offset) for name, t in tiers]
+def offduty_tiers(prepared: Prepared, chosen: list[tuple[int, int]]) -> list[tuple[str, int]]:
+    """The roster's value of each of offduty's tiers, from the tiers `solver.prepare` builds for
+    offduty itself: coverage, the strategy, and changes when the instance has a current roster."""
+    model = prepared.model
+    pair_values = np.zeros(len(prepared.pairs), dtype=np.int64)
+    member = np.asarray([m for m, _ in chosen], dtype=np.int64)
+    position = np.asarray([p for _, p in chosen], dtype=np.int64)
+    pair_values[prepared.pairs.index_of(member, position)] = 1
+    values = model.cpsat.complete(pair_values)
+    return [(tier.name, tier.value(values)) for tier in model.tiers]
 
 
-def check_roster(instance: Instance, arrays: InstanceArrays, eligibility: Eligibility, strategy: str,
-                 chosen: list[tuple[int, int]]) -> dict[str, Any]:
+def check_roster(prepared: Prepared, chosen: list[tuple[int, int]]) -> dict[str, Any]:
     """The verifier's verdict on the roster and, when it is valid, offduty's tier values."""
     from offduty.solver.verify import verify
 
+    arrays = prepared.arrays
     ids = [(arrays.member_ids[m], arrays.position_ids[p]) for m, p in chosen]
-    violations = verify(instance, ids)
+    violations = verify(prepared.instance, ids)
     if violations:
         return {"valid": False, "codes": dict(Counter(v.code for v in violations)),
                 "violations": [str(v) for v in violations[:10]]}
-    member = np.asarray([m for m, _ in chosen], dtype=np.int64)
-    position = np.asarray([p for _, p in chosen], dtype=np.int64)
-    return {"valid": True, "tiers": offduty_tiers(arrays, eligibility, strategy, member, position)}
+    return {"valid": True, "tiers": offduty_tiers(prepared, chosen)}
 
 
 def _agreement(tiers: list[tuple[str, int]], score: dict[str, list[int]] | None) -> str | None:
@@ -317,14 +309,16 @@ def _agreement(tiers: list[tuple[str, int]], score: dict[str, list[int]] | None)
 def run(instance: Instance, strategy: str, time_limit: float, *, out: str | None = None,
         weaken: frozenset[str] = frozenset(), unimproved_s: float | None = None,
         seed: int | None = None) -> dict[str, Any]:
-    from offduty.constraints.eligibility import compute_eligibility
+    from offduty.solver.params import SolveParams
+    from offduty.solver.prepare import prepare
 
-    started = time.perf_counter()
-    arrays = InstanceArrays.build(instance)
-    eligibility = compute_eligibility(arrays)
-    facts = build_facts(arrays, eligibility, strategy)
+    # the same start as offduty's solve: arrays, eligibility, strategy (the CP-SAT model is
+    # built only afterwards, to score the roster, outside the timed span)
+    prepared = prepare(instance, SolveParams(strategy=strategy, time_limit=time_limit))
+    started = prepared.started
+    facts = build_facts(prepared.arrays, prepared.eligibility, strategy)
     facts_s = time.perf_counter() - started
-    required = int(arrays.position_count.sum())
+    required = int(prepared.arrays.position_count.sum())
 
     def partial(elapsed: float) -> dict[str, Any]:
         return {"peer": PEER, "strategy": strategy, "build_s": None, "solve_s": None,
@@ -339,7 +333,7 @@ def run(instance: Instance, strategy: str, time_limit: float, *, out: str | None
     peak = peak_tree_mb()
     progress: Progress = solved["progress"]
     extra: dict[str, Any] = {"facts_s": round(facts_s, 4), **solved["timings"],
-                             "pairs": len(eligibility.pairs), "slots": required,
+                             "pairs": len(prepared.pairs), "slots": required,
                              "work_day_parts": len(facts.work_days),
                              "score": solved["score"], "improvements": len(progress.events),
                              "weakened": sorted(weaken), "timefold": _version("timefold")}
@@ -354,7 +348,7 @@ def run(instance: Instance, strategy: str, time_limit: float, *, out: str | None
         extra["note"] = solved.get("note")
         return row
     row["filled"] = len(solved["pairs"])
-    verdict = check_roster(instance, arrays, eligibility, strategy, solved["pairs"])
+    verdict = check_roster(prepared, solved["pairs"])
     if not verdict["valid"]:
         row["status"] = "invalid"
         row["violations"] = verdict["codes"]

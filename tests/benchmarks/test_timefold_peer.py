@@ -110,10 +110,11 @@ def traps() -> Raw:
 @cache
 def offduty_optimum(strategy: str) -> tuple[list[float], frozenset[tuple[str, str]]]:
     """offduty's proven optimum of the traps: tier values and roster."""
-    from offduty.solver.params import SolveParams
+    from offduty.solver.params import EngineParams, SolveParams
     from offduty.solver.solve import solve
 
-    result = solve(parse_instance(traps()), SolveParams(strategy=strategy, workers=1, seed=0, time_limit=20))
+    params = SolveParams(strategy=strategy, time_limit=20, engine=EngineParams(workers=1, seed=0))
+    result = solve(parse_instance(traps()), params)
     assert result.status.value == "optimal", result.explanation
     return list(result.objective or []), frozenset(result.pairs())
 
