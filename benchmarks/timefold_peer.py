@@ -45,7 +45,6 @@ from offduty.models.instance import Instance
 if TYPE_CHECKING:
     from offduty.solver.prepare import Prepared
 
-log = logging.getLogger(__name__)
 PEER = "timefold"
 
 
@@ -78,24 +77,24 @@ def peak_tree_mb() -> float:
 
 def build_roster(facts: PeerFacts) -> Any:
     """The planning problem: Timefold's objects from offduty's facts (starts the JVM on first use)."""
-    from offduty.benchmarks import timefold_domain as tm
+    from offduty.benchmarks import timefold_domain as td
 
     a, pairs = facts.arrays, facts.pairs
     used = np.unique(np.concatenate([pairs.member, a.assignment_member]))
     cost = facts.member_cost if facts.member_cost is not None else np.zeros(a.n_members, dtype=np.int64)
-    members = {m: tm.Member(id=m, ytd=int(facts.member_ytd[m]), cost=int(cost[m]))
+    members = {m: td.Member(id=m, ytd=int(facts.member_ytd[m]), cost=int(cost[m]))
                for m in used.tolist()}
-    work_days = [tm.WorkDay(member=m, room=r, minutes=mi) for m, r, mi in _buckets(facts.work_days)]
-    weeks = [tm.Week(member=m, room=r, minutes=mi) for m, r, mi in _buckets(facts.weeks)]
-    taverns = {s: tm.TavernShift(minimum=int(n))
+    work_days = [td.WorkDay(member=m, room=r, minutes=mi) for m, r, mi in _buckets(facts.work_days)]
+    weeks = [td.Week(member=m, room=r, minutes=mi) for m, r, mi in _buckets(facts.weeks)]
+    taverns = {s: td.TavernShift(minimum=int(n))
                for s, n in enumerate(facts.tavern_minimum.tolist()) if n > 0}
-    segments = [tm.FloorSegment(floor=f) for f in facts.floors.floor.tolist()]
-    slots = _slots(facts, tm, members, taverns, segments)
-    return tm.Roster(
+    segments = [td.FloorSegment(floor=f) for f in facts.floors.floor.tolist()]
+    slots = _slots(facts, members, taverns, segments)
+    return td.Roster(
         members=list(members.values()), work_days=work_days, weeks=weeks, taverns=list(taverns.values()),
         segments=segments,
-        locked=[tm.LockedAssignment(member=m, position=p) for m, p in facts.locked],
-        previous=[tm.PreviousAssignment(member=m, position=p) for m, p in facts.previous],
+        locked=[td.LockedAssignment(member=m, position=p) for m, p in facts.locked],
+        previous=[td.PreviousAssignment(member=m, position=p) for m, p in facts.previous],
         slots=slots)
 
 
@@ -110,8 +109,11 @@ def _buckets(parts: CapParts) -> list[tuple[int, int, dict[int, int]]]:
     return list(zip(member.tolist(), parts.bucket_room.tolist(), minutes, strict=True))
 
 
-def _slots(facts: PeerFacts, tm: Any, members: dict[int, Any], taverns: dict[int, Any],
+def _slots(facts: PeerFacts, members: dict[int, Any], taverns: dict[int, Any],
            segments: list[Any]) -> list[Any]:
+    """`count` slots per position, each with its position's candidates (one shared list)."""
+    from offduty.benchmarks import timefold_domain as td
+
     a, pairs = facts.arrays, facts.pairs
     by_position = np.argsort(pairs.position, kind="stable")
     cuts = np.searchsorted(pairs.position[by_position], np.arange(a.n_positions + 1))
@@ -131,7 +133,7 @@ def _slots(facts: PeerFacts, tm: Any, members: dict[int, Any], taverns: dict[int
         first = [m for m in dict.fromkeys(start.get(p, [])) if m in eligible]
         for k in range(int(a.position_count[p])):
             s, e = int(a.shift_start[shift]), int(a.shift_end[shift])
-            slots.append(tm.Slot(
+            slots.append(td.Slot(
                 id=len(slots), position=p, shift=shift, start=s, end=e, rest_end=e + facts.min_rest,
                 minutes=e - s, priority=int(a.position_priority[p]), tavern=taverns.get(shift),
                 segments=[segments[i] for i in facts.floors.segment_of_shift[shift]], costs=costs,
@@ -192,11 +194,12 @@ def _duration(seconds: float) -> Any:
     return Duration(milliseconds=max(1, int(seconds * 1000)))
 
 
-def solve_timefold(facts: PeerFacts, time_limit: float, started: float, *,
+def solve_timefold(facts: PeerFacts, time_limit: float, started: float, *, lap: Laps | None = None,
                    weaken: frozenset[str] = frozenset(), unimproved_s: float | None = None,
                    seed: int | None = None) -> dict[str, Any]:
-    """Build, solve within `time_limit` seconds counted from `started`, return the roster and times."""
-    lap = Laps()
+    """Build, solve within `time_limit` seconds counted from `started`, return the roster and times
+    (`lap` records the steps of the build as they end, for a watchdog's report)."""
+    lap = lap or Laps()
     from timefold.solver import SolverFactory
     from timefold.solver.config import (
         ScoreDirectorFactoryConfig,
@@ -320,15 +323,18 @@ def run(instance: Instance, strategy: str, time_limit: float, *, out: str | None
     facts_s = time.perf_counter() - started
     required = int(prepared.arrays.position_count.sum())
 
+    lap = Laps()
+
     def partial(elapsed: float) -> dict[str, Any]:
+        """What is known when the build or Timefold overran the limit: the steps that ended."""
         return {"peer": PEER, "strategy": strategy, "build_s": None, "solve_s": None,
                 "total_s": round(elapsed, 4), "first_feasible_s": None, "best_s": None, "objective": [],
                 "bound": [], "gap": None, "filled": None, "required": required, "tiers": [],
-                "violations": None, "extra": {}}
+                "violations": None, "extra": {"facts_s": round(facts_s, 4), **lap.times}}
 
     with Watchdog(time_limit, out, partial):
-        solved = solve_timefold(facts, time_limit, started, weaken=weaken, unimproved_s=unimproved_s,
-                                seed=seed)
+        solved = solve_timefold(facts, time_limit, started, lap=lap, weaken=weaken,
+                                unimproved_s=unimproved_s, seed=seed)
     total_s = time.perf_counter() - started
     peak = peak_tree_mb()
     progress: Progress = solved["progress"]
