@@ -339,7 +339,7 @@ def run(instance: Instance, strategy: str, time_limit: float, *, out: str | None
     peak = peak_tree_mb()
     progress: Progress = solved["progress"]
     extra: dict[str, Any] = {"facts_s": round(facts_s, 4), **solved["timings"],
-                             "pairs": len(prepared.pairs), "slots": required,
+                             "eligible_pairs": len(prepared.pairs), "slots": required,
                              "work_day_parts": len(facts.work_days),
                              "score": solved["score"], "improvements": len(progress.events),
                              "weakened": sorted(weaken), "timefold": _version("timefold")}
