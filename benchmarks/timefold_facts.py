@@ -11,7 +11,6 @@ This module imports neither Timefold nor the JVM, so it is tested and timed on i
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,13 +18,12 @@ import numpy as np
 from offduty.constraints.base import Pairs
 from offduty.constraints.c_staffing_ratio import floor_segments
 from offduty.constraints.eligibility import Eligibility
-from offduty.constraints.intervals import expand_ranges
-from offduty.constraints.workdays import Days, iso_weeks, work_days
+from offduty.constraints.workdays import binding_groups, iso_weeks, work_days
 from offduty.distribution.first_come import first_come_ranks
 from offduty.distribution.hours import ytd_minutes
 from offduty.distribution.rotation import rotation_rank
 from offduty.distribution.seniority import seniority_rank
-from offduty.models.arrays import FloatArray, InstanceArrays, IntArray, hours_to_minutes
+from offduty.models.arrays import InstanceArrays, IntArray, hours_to_minutes
 
 #: Strategies whose tier-2 objective the soft level expresses exactly: per-pair ranks (a linear
 #: cost per assignment) or, for `hours`, the convex penalty f(Y + N) - f(Y), f(t) = t², per member.
@@ -149,24 +147,6 @@ def member_costs(arrays: InstanceArrays, strategy: str) -> IntArray | None:
 # --- C-WORK-DAY-CAP and C-WEEKLY-CAP -------------------------------------------------------------
 
 
-def _inside(start: IntArray, end: IntArray, lo: IntArray, hi: IntArray) -> IntArray:
-    return np.maximum(0, np.minimum(end, hi) - np.maximum(start, lo))
-
-
-def on_duty_inside(arrays: InstanceArrays, days: Days) -> FloatArray:
-    """Per work day: on-duty minutes inside it, each tour's exception time taken off pro rata to
-    the part of the tour inside the day (DESIGN.md, "Work days")."""
-    load = np.zeros(len(days.member), dtype=np.float64)
-    if len(arrays.tour_member) == 0:
-        return load
-    tour, day = days.touched(arrays.tour_member, arrays.tour_start, arrays.tour_end)
-    length = (arrays.tour_end - arrays.tour_start)[tour]
-    share = np.maximum(length - arrays.tour_exception[tour], 0) / np.maximum(length, 1)
-    inside = _inside(arrays.tour_start[tour], arrays.tour_end[tour], days.start[day], days.end[day])
-    np.add.at(load, day, inside * share)
-    return load
-
-
 def member_shifts(arrays: InstanceArrays, pairs: Pairs) -> tuple[IntArray, IntArray]:
     """The distinct (member, shift) of the eligible pairs: the positions of one shift put the
     same minutes into the same days, so the cap facts are per (member, shift)."""
@@ -177,20 +157,18 @@ def member_shifts(arrays: InstanceArrays, pairs: Pairs) -> tuple[IntArray, IntAr
 
 def work_day_parts(arrays: InstanceArrays, pairs: Pairs) -> CapParts:
     """C-WORK-DAY-CAP (§IV.A.12, §II.H): the minutes each (member, shift) puts inside each work
-    day of the member, and the room each day has left after the on-duty minutes inside it."""
+    day of the member, and the room the day has left after its on-duty minutes (offduty's
+    `constraints.workdays`: hours inside the day, exception time pro rata)."""
     member, shift = member_shifts(arrays, pairs)
     keep = ~arrays.member_cap_exception[member]
     member, shift = member[keep], shift[keep]
     if len(member) == 0:
         return CapParts.empty()
     days = work_days(arrays)
-    cap = hours_to_minutes(arrays.instance.policy.work_day_cap_hours)
-    # integer detail minutes fit iff they fit the floor of the (fractional) room
-    room = np.floor(cap - on_duty_inside(arrays, days) + 1e-9).astype(np.int64)
+    room = days.room(hours_to_minutes(arrays.instance.policy.work_day_cap_hours))
     start, end = arrays.shift_start[shift], arrays.shift_end[shift]
-    item, day = days.touched(member, start, end)
+    item, day, minutes = days.pieces(member, start, end)
     piece_start = np.maximum(start[item], days.start[day])
-    minutes = _inside(start[item], end[item], days.start[day], days.end[day])
     return _binding(member[item], shift[item], day, piece_start, minutes, room)
 
 
@@ -200,51 +178,30 @@ def week_parts(arrays: InstanceArrays, pairs: Pairs) -> CapParts:
     member, shift = member_shifts(arrays, pairs)
     if cap_hours is None or len(member) == 0:
         return CapParts.empty()
-    mondays = iso_weeks(arrays)
+    weeks = iso_weeks(arrays)
     start, end = arrays.shift_start[shift], arrays.shift_end[shift]
-    first = np.searchsorted(mondays, start, side="right") - 1
-    last = np.searchsorted(mondays, end - 1, side="right") - 1
-    item, week = expand_ranges(first, last + 1)
-    piece_start = np.maximum(start[item], mondays[week])
-    minutes = _inside(start[item], end[item], mondays[week], mondays[week + 1])
+    item, week, minutes = weeks.pieces(start, end)
+    piece_start = np.maximum(start[item], weeks.start[week])
     # one bucket per (member, week)
-    uniq, bucket = np.unique(member[item] * len(mondays) + week, return_inverse=True)
-    room = np.full(len(uniq), hours_to_minutes(cap_hours), dtype=np.int64)
-    return _binding(member[item], shift[item], bucket.reshape(-1), piece_start, minutes, room)
+    _, bucket = np.unique(member[item] * max(len(weeks), 1) + week, return_inverse=True)
+    bucket = bucket.reshape(-1)
+    room = np.full(int(bucket.max()) + 1 if len(bucket) else 0, hours_to_minutes(cap_hours), dtype=np.int64)
+    return _binding(member[item], shift[item], bucket, piece_start, minutes, room)
 
 
 def _binding(member: IntArray, shift: IntArray, bucket: IntArray, start: IntArray, minutes: IntArray,
              room: IntArray) -> CapParts:
-    """Only the buckets that some roster could overfill, renumbered densely. A member works one
-    detail at a time (C-OVERLAP), so a bucket binds only if parts that do not overlap one another
-    exceed its room: the heaviest such set (weighted interval scheduling over the parts' pieces
-    inside the bucket) decides. On kc-week this keeps the facts Timefold must load to those that
-    matter (each fact costs tens of microseconds to convert to Java)."""
-    positive = minutes > 0
-    member, shift, bucket = member[positive], shift[positive], bucket[positive]
-    start, minutes = start[positive], minutes[positive]
-    end = start + minutes
-    binding = np.zeros(len(room), dtype=np.bool_)
-    order = np.lexsort((end, bucket))
-    cuts = np.flatnonzero(np.diff(bucket[order])) + 1
-    for chunk in np.split(order, cuts) if len(order) else []:
-        b = int(bucket[chunk[0]])
-        if minutes[chunk].sum() > room[b]:
-            binding[b] = _heaviest_disjoint(start[chunk].tolist(), end[chunk].tolist()) > room[b]
-    keep = binding[bucket]
-    used = np.flatnonzero(binding)
-    renumber = np.full(len(room), -1, dtype=np.int64)
-    renumber[used] = np.arange(len(used))
-    return CapParts(room[used], member[keep], shift[keep], renumber[bucket[keep]], minutes[keep])
-
-
-def _heaviest_disjoint(start: list[int], end: list[int]) -> int:
-    """The largest total length of intervals, sorted by end, that do not overlap one another."""
-    best = [0]  # best[k]: the heaviest set among the first k intervals
-    for s, e in zip(start, end, strict=True):
-        compatible = bisect_right(end, s, hi=len(best) - 1)  # intervals ending by s
-        best.append(max(best[-1], best[compatible] + e - s))
-    return best[-1]
+    """Only the buckets whose cap some roster could break (`binding_groups`: the heaviest set of
+    parts that do not overlap one another exceeds the room), renumbered in bucket order. On
+    kc-week this keeps the facts Timefold must load to those that matter (each fact costs tens
+    of microseconds to convert to Java)."""
+    groups = binding_groups(bucket, start, start + minutes, room[bucket])
+    if not groups:
+        return CapParts.empty()
+    idx = np.concatenate(groups)
+    renumber = np.repeat(np.arange(len(groups), dtype=np.int64), [len(g) for g in groups])
+    rooms = np.asarray([room[bucket[g[0]]] for g in groups], dtype=np.int64)
+    return CapParts(rooms, member[idx], shift[idx], renumber, minutes[idx])
 
 
 # --- C-TAVERN-MIN, C-STAFFING-RATIO --------------------------------------------------------------

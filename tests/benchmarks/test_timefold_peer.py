@@ -19,19 +19,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 
-from offduty.benchmarks.timefold_facts import (
-    CapParts,
-    build_facts,
-    on_duty_inside,
-    week_parts,
-    work_day_parts,
-)
+from offduty.benchmarks.timefold_facts import CapParts, build_facts, week_parts, work_day_parts
 from offduty.benchmarks.timefold_peer import timefold_available
 from offduty.constraints.eligibility import compute_eligibility
-from offduty.constraints.workdays import work_days
 from offduty.models.arrays import InstanceArrays
 from offduty.models.validation import parse_instance
 
@@ -168,22 +160,21 @@ def test_parts_split_a_detail_across_midnight() -> None:
 
 def test_exception_hours_count_pro_rata_inside_the_day() -> None:
     """N (8-h plan) has a night tour 20:00-06:00 (10 h, 2 exception hours) and a day tour 10:00-
-    18:00 next day. The day tour's work day opens 02:00 and cuts the night tour's day there: 6 h
-    of the night tour lie in the first day, 4 h in the second, each less its share of the 2
-    exception hours (DESIGN.md, "Work days"): 4.8 h and 3.2 h + 8 h."""
+    18:00 on Monday. The day tour's work day opens 02:00 and cuts the night tour's day there:
+    4 h of the night tour lie in Monday's day, counting 4 x 8/10 = 3.2 h, plus the 8-h day tour:
+    11.2 h leave 48 min under the 12-h cap. Two 30-min details that evening each fit, both do
+    not: the day binds with a room of 48 min."""
     raw = traps()
     tours = [{"start": at("20:00"), "end": at("06:00", MONDAY), "exception_hours": 2},
              {"start": at("10:00", MONDAY), "end": at("18:00", MONDAY)}]
-    raw["members"].append(member("N", 2030, "none", hour_plan=8, tours=tours))
+    raw["members"].append(member("N", 2030, "n", hour_plan=8, tours=tours))
+    raw["events"].append(event("EV-N", slot("N1", at("18:00", MONDAY), at("18:30", MONDAY), "n"),
+                               slot("N2", at("19:00", MONDAY), at("19:30", MONDAY), "n")))
     arrays = InstanceArrays.build(parse_instance(raw))
-    days = work_days(arrays)
-    mine = days.member == arrays.member_index["N"]
-    load = on_duty_inside(arrays, days)[mine]
-    opens = days.start[mine]
-    first = int(np.flatnonzero(opens == arrays.tour_start[arrays.tour_member == arrays.member_index["N"]][0]
-                               - 8 * 60)[0])
-    assert np.allclose(load[first:first + 2], [4.8 * 60, (3.2 + 8) * 60])
-    assert np.isclose(load.sum(), 16 * 60)
+    parts = work_day_parts(arrays, compute_eligibility(arrays).pairs)
+    assert _parts_of(parts, arrays, "N") == [("N1", 30), ("N2", 30)]
+    mine = parts.part_member == arrays.member_index["N"]
+    assert set(parts.bucket_room[parts.part_bucket[mine]].tolist()) == {48}
 
 
 def test_facts_carry_floors_taverns_locks_and_ranks() -> None:
