@@ -148,7 +148,7 @@ def test_parts_split_a_detail_across_midnight() -> None:
     4 h in Sunday and 4 h in Monday, where M2 (14:00-22:00) adds 8 h: 12 h > 10, so Monday binds
     and Sunday does not. Weeks split at Monday midnight the same way (10 h a week)."""
     raw = traps()
-    raw["members"].append(member("M", 2030, "m"))
+    raw["members"].append(member("M", 2019, "m"))
     raw["events"].append(event("EV-M", slot("M1", at("20:00"), at("04:00", MONDAY), "m"),
                                slot("M2", at("14:00", MONDAY), at("22:00", MONDAY), "m")))
     raw["policy"]["work_day_cap_hours"] = 10
@@ -167,7 +167,7 @@ def test_exception_hours_count_pro_rata_inside_the_day() -> None:
     raw = traps()
     tours = [{"start": at("20:00"), "end": at("06:00", MONDAY), "exception_hours": 2},
              {"start": at("10:00", MONDAY), "end": at("18:00", MONDAY)}]
-    raw["members"].append(member("N", 2030, "n", hour_plan=8, tours=tours))
+    raw["members"].append(member("N", 2019, "n", hour_plan=8, tours=tours))
     raw["events"].append(event("EV-N", slot("N1", at("18:00", MONDAY), at("18:30", MONDAY), "n"),
                                slot("N2", at("19:00", MONDAY), at("19:30", MONDAY), "n")))
     arrays = InstanceArrays.build(parse_instance(raw))
