@@ -39,6 +39,7 @@ class HighsRun:
         self.pass_s: float | None = None
         self.solve_s = 0.0
         self.first: float | None = None
+        self.last: float | None = None  # the latest improving solution
         self.tiers: list[dict[str, Any]] = []
         self.values: np.ndarray | None = None
         self.notes: list[str] = []
@@ -69,6 +70,7 @@ class HighsRun:
             "build_s": round(build_s, 4), "solve_s": round(total_s - build_s, 4),
             "total_s": round(total_s, 4),
             "first_feasible_s": None if self.first is None else round(self.first, 4),
+            "best_s": None if self.last is None else round(self.last, 4), "violations": None,
             "status": status,
             "objective": [t["objective"] for t in solved], "bound": [t["bound"] for t in solved],
             "gap": worst_gap(tiers), "filled": filled, "required": model.required,
@@ -113,8 +115,9 @@ def solve_highs(model: MilpArrays, time_limit: float, *, use_start: bool = True,
     build_s = run.build_s = model.build_s + run.pass_s
 
     def improving(_event: Any) -> None:
+        run.last = build_s + run.solve_s + time.perf_counter() - run.run_started
         if run.first is None:
-            run.first = build_s + run.solve_s + time.perf_counter() - run.run_started
+            run.first = run.last
 
     h.cbMipImprovingSolution.subscribe(improving)
 

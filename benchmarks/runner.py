@@ -13,8 +13,10 @@ also appended, with its raw repeats, a timestamp and the git commit, to `bench-h
 (next to `--out`, else in the current directory).
 
 Peers: `offduty` (offduty's tuned defaults), `cpsat-default` (OR-Tools' default parameters on 2
-workers), `greedy` (the list method, per strategy) and `highs` (the same MILP, exported by an
-offduty process, solved by HiGHS in a process without OR-Tools).
+workers), `greedy` (the list method, per strategy), `highs` (the same MILP, exported by an
+offduty process, solved by HiGHS in a process without OR-Tools) and `timefold` (Timefold Solver's
+constraint streams and local search on the same eligible pairs, its roster checked by offduty's
+verifier; skipped with a message where the `bench-timefold` extra or a JDK is missing).
 """
 
 from __future__ import annotations
@@ -54,6 +56,12 @@ def highs_available() -> bool:
     return importlib.util.find_spec("highspy") is not None
 
 
+def timefold_available() -> tuple[bool, str]:
+    from offduty.benchmarks.timefold_peer import timefold_available as available
+
+    return available()
+
+
 # --- children ------------------------------------------------------------------------------------
 
 
@@ -78,7 +86,10 @@ def run_peer(peer: str, scenario: str, instance: Path, strategy: str, time_limit
              work: Path, tag: str, lp_s: float = 0.0) -> dict[str, Any]:
     timeout = time_limit + GRACE_S + 3 * lp_s
     common = ["--instance", str(instance), "--scenario", scenario, "--strategy", strategy]
-    if peer != "highs":
+    if peer == "timefold":
+        result = _child(["offduty.benchmarks.timefold_peer", *common, "--time-limit", str(time_limit)],
+                        timeout, work, tag)
+    elif peer != "highs":
         lp = ["--lp", str(lp_s)] if peer in LP_PEERS else []
         result = _child(["offduty.benchmarks.worker", peer, *common, "--time-limit", str(time_limit), *lp],
                         timeout, work, tag)
@@ -124,7 +135,7 @@ def aggregate(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """One row (exactly ROW_KEYS) from the repeats of one (scenario, peer, strategy)."""
     first = runs[0]
     row: dict[str, Any] = {k: first[k] for k in ("scenario", "peer", "strategy")}
-    for key in ("build_s", "solve_s", "total_s", "first_feasible_s"):
+    for key in ("build_s", "solve_s", "total_s", "first_feasible_s", "best_s"):
         row[key] = _median([r.get(key) for r in runs])
     row["status"] = Counter(str(r.get("status")) for r in runs).most_common(1)[0][0]
     row["objective"] = _median_lists([r.get("objective") for r in runs])
@@ -134,7 +145,37 @@ def aggregate(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
     row["lp_bound"] = _median_lists([r.get("lp_bound") for r in runs])
     checks = [r.get("verified") for r in runs if r.get("verified") is not None]
     row["verified"] = all(checks) if checks else None
+    checked = [r["violations"] for r in runs if isinstance(r.get("violations"), dict)]
+    # every code any repeat broke, with its largest count: one invalid repeat is one too many
+    row["violations"] = ({code: max(v.get(code, 0) for v in checked) for v in checked for code in v}
+                         if checked else None)
+    row["offduty_same_time"] = _median_lists([r.get("offduty_same_time") for r in runs]) or None
     return {k: row[k] for k in ROW_KEYS}
+
+
+def offduty_at(offduty: dict[str, Any], elapsed: float | None) -> list[Any] | None:
+    """offduty's tier values `elapsed` seconds into its run: the final value of every tier it had
+    finished by then and the incumbent of the tier it was in (None before its first solution)."""
+    trajectory = (offduty.get("extra") or {}).get("trajectory")
+    if elapsed is None or not trajectory:
+        return None
+    values: dict[int, float] = {}
+    for t, tier, value in trajectory:
+        if t > elapsed:
+            break
+        values[int(tier)] = value
+    return [values[k] for k in sorted(values)] or None
+
+
+def pair_with_offduty(runs: Sequence[dict[str, Any]], offduty_runs: Sequence[dict[str, Any]]) -> None:
+    """Give each run offduty's tier values at the run's total time (repeat k with offduty's k)."""
+    by_repeat = {r.get("repeat"): r for r in offduty_runs}
+    for run in runs:
+        mate = by_repeat.get(run.get("repeat"))
+        if run.get("peer") == "offduty" or mate is None:
+            run["offduty_same_time"] = None
+        else:
+            run["offduty_same_time"] = offduty_at(mate, run.get("total_s"))
 
 
 def median_cpu(runs: Sequence[dict[str, Any]]) -> float | None:
@@ -161,8 +202,17 @@ def _yes(flag: bool | None) -> str:
     return "—" if flag is None else ("yes" if flag else "NO")
 
 
-def _tiers(values: list[Any]) -> str:
+def _tiers(values: list[Any] | None) -> str:
     return " / ".join(_num(v) for v in values) if values else "—"
+
+
+def status_text(row: dict[str, Any]) -> str:
+    """The status, with the verifier's codes for an invalid roster (`invalid: C-OVERLAP ×2`)."""
+    violations = row.get("violations")
+    if not violations:
+        return str(row["status"])
+    codes = ", ".join(f"{code} ×{n}" for code, n in sorted(violations.items()))
+    return f"{row['status']}: {codes}"
 
 
 def ratio(offduty: dict[str, Any] | None, row: dict[str, Any]) -> float | None:
@@ -177,7 +227,7 @@ def print_tables(rows: list[dict[str, Any]], info: dict[tuple[str, str], str], r
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(width=max(240, Console().width))
+    console = Console(width=max(260, Console().width))
     keys = list(dict.fromkeys((r["scenario"], r["strategy"]) for r in rows))
     for scenario, strategy in keys:
         group = [r for r in rows if r["scenario"] == scenario and r["strategy"] == strategy]
@@ -186,9 +236,9 @@ def print_tables(rows: list[dict[str, Any]], info: dict[tuple[str, str], str], r
         if info.get((scenario, strategy)):
             title += f" · {info[(scenario, strategy)]}"
         table = Table(title=title, title_justify="left")
-        for col in ("peer", "build s", "solve s", "total s", "cpu s", "1st feasible s", "status",
-                    "objective / tier", "bound / tier", "gap", "LP bound / tier", "gap to LP", "filled/req",
-                    "peak MB", "verified", "offduty/peer"):
+        for col in ("peer", "build s", "solve s", "total s", "cpu s", "1st feasible s", "best s", "status",
+                    "objective / tier", "offduty same time", "bound / tier", "gap", "LP bound / tier",
+                    "gap to LP", "filled/req", "peak MB", "verified", "offduty/peer"):
             table.add_column(col, justify="left" if col in ("peer", "status") else "right")
         for r in group:
             gap = r["gap"]
@@ -196,9 +246,10 @@ def print_tables(rows: list[dict[str, Any]], info: dict[tuple[str, str], str], r
             filled = f"{_num(r['filled'])}/{_num(r['required'])}" if r["required"] is not None else "—"
             cpu_s = (cpu or {}).get((scenario, r["peer"], strategy))
             table.add_row(r["peer"], _num(r["build_s"], 3), _num(r["solve_s"], 3), _num(r["total_s"], 3),
-                          _num(cpu_s, 2), _num(r["first_feasible_s"], 3), r["status"], _tiers(r["objective"]),
-                          _tiers(r["bound"]), _pct(gap), _tiers(r.get("lp_bound") or []),
-                          _pct(r.get("lp_gap")), filled, _num(r["peak_mb"], 0), _yes(r.get("verified")),
+                          _num(cpu_s, 2), _num(r["first_feasible_s"], 3), _num(r["best_s"], 3),
+                          status_text(r), _tiers(r["objective"]), _tiers(r["offduty_same_time"]),
+                          _tiers(r["bound"]), _pct(gap), _tiers(r.get("lp_bound")), _pct(r.get("lp_gap")),
+                          filled, _num(r["peak_mb"], 0), _yes(r.get("verified")),
                           "—" if rel is None else f"{rel:.2f}")
         console.print(table)
 
@@ -207,22 +258,22 @@ def markdown_tables(rows: list[dict[str, Any]]) -> str:
     """The rows of an `--out` file as Markdown tables, one per (scenario, strategy)."""
     out: list[str] = []
     keys = list(dict.fromkeys((r["scenario"], r["strategy"]) for r in rows))
-    head = ("| peer | build s | solve s | total s | 1st feasible s | status | objective / tier "
-            "| bound / tier | gap | LP bound / tier | gap to LP | filled/req | peak MB | verified "
-            "| offduty/peer |")
+    head = ("| peer | build s | solve s | total s | 1st feasible s | best s | status | objective / tier "
+            "| offduty same time | bound / tier | gap | LP bound / tier | gap to LP | filled/req | peak MB "
+            "| verified | offduty/peer |")
     for scenario, strategy in keys:
         group = [r for r in rows if r["scenario"] == scenario and r["strategy"] == strategy]
         offduty = next((r for r in group if r["peer"] == "offduty"), None)
-        out += [f"**{scenario}** ({strategy})", "", head, "|" + "---|" * 15]
+        out += [f"**{scenario}** ({strategy})", "", head, "|" + "---|" * 17]
         for r in group:
             rel = ratio(offduty, r)
             gap = "—" if r["gap"] is None else f"{100 * r['gap']:.2f}%"
             rel_text = "—" if rel is None else f"{rel:.2f}"
             out.append(
                 f"| {r['peer']} | {_num(r['build_s'], 3)} | {_num(r['solve_s'], 3)} | "
-                f"{_num(r['total_s'], 3)} | {_num(r['first_feasible_s'], 3)} | {r['status']} | "
-                f"{_tiers(r['objective'])} | {_tiers(r['bound'])} | {gap} | "
-                f"{_tiers(r.get('lp_bound') or [])} | {_pct(r.get('lp_gap'))} | "
+                f"{_num(r['total_s'], 3)} | {_num(r['first_feasible_s'], 3)} | {_num(r.get('best_s'), 3)} | "
+                f"{status_text(r)} | {_tiers(r['objective'])} | {_tiers(r.get('offduty_same_time'))} | "
+                f"{_tiers(r['bound'])} | {gap} | {_tiers(r.get('lp_bound'))} | {_pct(r.get('lp_gap'))} | "
                 f"{_num(r['filled'])}/{_num(r['required'])} | {_num(r['peak_mb'], 0)} | "
                 f"{_yes(r.get('verified'))} | {rel_text} |")
         out.append("")
@@ -281,7 +332,7 @@ def append_history(path: Path, settings: dict[str, Any], rows: list[dict[str, An
         "commit": commit, "dirty": dirty, "settings": settings,
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
                     "python": platform.python_version(), "loadavg": list(os.getloadavg())},
-        "versions": {p: _version(p) for p in ("ortools", "highspy", "numpy")},
+        "versions": {p: _version(p) for p in ("ortools", "highspy", "numpy", "timefold")},
         "rows": rows, "runs": runs,
     }
     with path.open("a", encoding="utf-8") as fh:
@@ -346,7 +397,7 @@ def main(argv: list[str] | None = None) -> int:
     scenarios = _csv(args.scenarios) or list(QUICK_SCENARIOS if quick else DEFAULT_SCENARIOS)
     if args.peers:
         peers = _csv(args.peers) or []
-    elif quick:
+    elif quick:  # no timefold: starting its JVM alone takes longer than the quick limits
         peers = ["greedy", "offduty", *(["highs"] if highs_available() else [])]
     else:
         peers = list(PEERS)
@@ -360,6 +411,13 @@ def main(argv: list[str] | None = None) -> int:
     if "highs" in peers and not highs_available():
         print("peer 'highs' needs highspy: pip install -e '.[bench]'", file=sys.stderr)
         return 2
+    if "timefold" in peers:
+        ok, why = timefold_available()
+        if not ok:
+            print(f"peer 'timefold' skipped: {why}", file=sys.stderr)
+            peers = [p for p in peers if p != "timefold"]
+            if not peers:
+                return 2
     if args.repeat < 1:
         print("--repeat must be at least 1", file=sys.stderr)
         return 2
@@ -404,6 +462,8 @@ def main(argv: list[str] | None = None) -> int:
                             info[(scenario, strategy)] = (
                                 f"{extra['pairs']:,} pairs, {extra['rows']:,} rows, "
                                 f"{extra['nonzeros']:,} nonzeros")
+                for p in peers:
+                    pair_with_offduty(by_peer[p], by_peer.get("offduty", []))
                 rows.extend(aggregate(by_peer[p]) for p in peers)
                 for p in peers:
                     cpu[(scenario, p, strategy)] = median_cpu(by_peer[p])

@@ -44,10 +44,13 @@ def run_offduty(instance: Instance, peer: str, strategy: str, time_limit: float,
         raise ValueError(f"unknown CP-SAT peer {peer!r}")
     first: list[float] = []
     latest: dict[str, Progress] = {}
+    trajectory: list[tuple[float, int, float]] = []  # (elapsed s, tier index, incumbent)
 
     def progress(p: Progress) -> None:
         if not first and p.objective is not None:
             first.append(p.elapsed_s)
+        if p.objective is not None:
+            trajectory.append((round(p.elapsed_s, 4), p.tier_index, p.objective))
         latest[p.tier] = p
 
     def partial(elapsed: float) -> dict[str, Any]:
@@ -55,17 +58,20 @@ def run_offduty(instance: Instance, peer: str, strategy: str, time_limit: float,
         seen = list(latest.values())
         return {"peer": peer, "strategy": strategy, "build_s": None, "solve_s": None,
                 "total_s": round(elapsed, 4), "first_feasible_s": round(first[0], 4) if first else None,
+                "best_s": best_time(trajectory), "violations": None,
                 "objective": [p.objective for p in seen], "bound": [p.bound for p in seen],
                 "gap": max((p.gap for p in seen if p.gap is not None), default=None),
                 "filled": None, "required": required_slots(instance),
                 "tiers": [{"name": p.tier, "status": "unknown", "objective": p.objective, "bound": p.bound,
-                           "gap": p.gap} for p in seen], "scenario": "", "extra": {}}
+                           "gap": p.gap} for p in seen], "scenario": "", "extra": {"trajectory": trajectory}}
 
     with Watchdog(time_limit, out, partial):
         result = solve(instance, params, progress=progress)
     tiers = [{"name": t.name, "status": t.status, "objective": t.objective, "bound": t.bound,
               "gap": t.gap, "solve_s": t.solve_s} for t in result.tiers]
     row = _row(result, peer, strategy, first[0] if first else None, tiers)
+    row["best_s"] = best_time(trajectory)
+    row["extra"]["trajectory"] = trajectory
     row["_result"] = result
     return row
 
@@ -136,6 +142,14 @@ def add_lp_columns(instance: Instance, result: dict[str, Any], seconds: float) -
         g for g in gaps if g is not None)
 
 
+def best_time(trajectory: list[tuple[float, int, float]]) -> float | None:
+    """When the final incumbent (the last tier's last value) was first reported."""
+    if not trajectory:
+        return None
+    _, tier, value = trajectory[-1]
+    return next(t for t, k, v in trajectory if k == tier and v == value)
+
+
 def run_greedy(instance: Instance, strategy: str) -> dict[str, Any]:
     from offduty.solver.greedy import solve_greedy
     from offduty.solver.params import SolveParams
@@ -144,6 +158,7 @@ def run_greedy(instance: Instance, strategy: str) -> dict[str, Any]:
     feasible = result.status.has_solution
     total = result.timings.get("total_s")
     row = _row(result, "greedy", strategy, total if feasible else None, [])
+    row["best_s"] = row["first_feasible_s"]
     row["_result"] = result
     return row
 
@@ -157,6 +172,7 @@ def _row(result: Any, peer: str, strategy: str, first: float | None,
         "build_s": timings.get("build_s"), "solve_s": timings.get("solve_s"),
         "total_s": timings.get("total_s"),
         "first_feasible_s": None if first is None else round(first, 4),
+        "best_s": None, "violations": None,
         "status": str(result.status.value),
         "objective": list(result.objective or []), "bound": list(result.bound or []),
         # a tier that ran and found nothing leaves the roster unproven: no gap to report

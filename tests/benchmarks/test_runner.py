@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from offduty.benchmarks.common import ROW_KEYS
-from offduty.benchmarks.runner import QUICK_SCENARIOS, aggregate
+from offduty.benchmarks.runner import QUICK_SCENARIOS, aggregate, markdown_tables, offduty_at, status_text
 
 ROOT = Path(__file__).resolve().parents[2]
 HAS_HIGHS = importlib.util.find_spec("highspy") is not None
@@ -158,3 +158,45 @@ def test_aggregate_takes_medians_and_keeps_exact_keys() -> None:
     assert list(row) == list(ROW_KEYS)
     assert row["build_s"] == 0.2 and row["total_s"] == 2.0 and row["first_feasible_s"] is None
     assert row["status"] == "optimal" and row["objective"] == [0, 6] and row["filled"] == 10
+
+
+def test_offduty_at_reads_offdutys_trajectory_at_a_peers_time() -> None:
+    """Tier 1 final at 0.1 s; tier 2's incumbents 900 at 0.2 s and 850 at 5 s."""
+    offduty = {"extra": {"trajectory": [[0.1, 0, 3.0], [0.2, 1, 900.0], [5.0, 1, 850.0], [5.0, 1, 850.0]]}}
+    assert offduty_at(offduty, 0.05) is None
+    assert offduty_at(offduty, 0.15) == [3.0]
+    assert offduty_at(offduty, 4.9) == [3.0, 900.0]
+    assert offduty_at(offduty, 60.0) == [3.0, 850.0]
+    assert offduty_at({"extra": {}}, 60.0) is None
+
+
+def test_rows_keep_every_violation_code_and_show_them_in_the_status() -> None:
+    runs = [{"scenario": "s", "peer": "timefold", "strategy": "seniority", "status": st, "objective": obj,
+             "bound": [], "violations": v, "total_s": 60.0, "offduty_same_time": [0, 5]}
+            for st, obj, v in [("invalid", [], {"C-OVERLAP": 2}), ("feasible", [0, 7], {}),
+                               ("invalid", [], {"C-OVERLAP": 1, "C-REST": 1})]]
+    row = aggregate(runs)
+    assert list(row) == list(ROW_KEYS)
+    assert row["status"] == "invalid" and row["violations"] == {"C-OVERLAP": 2, "C-REST": 1}
+    assert status_text(row) == "invalid: C-OVERLAP ×2, C-REST ×1"
+    assert row["offduty_same_time"] == [0, 5]
+    assert "invalid: C-OVERLAP ×2, C-REST ×1" in markdown_tables([row])
+    unchecked = aggregate([{**runs[1], "peer": "offduty", "violations": None, "offduty_same_time": None}])
+    assert unchecked["violations"] is None and status_text(unchecked) == "feasible"
+
+
+def test_runner_skips_timefold_with_a_message_where_no_jdk_is_found(tmp_path: Path) -> None:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "JAVA_HOME"}
+    env["PATH"] = str(tmp_path)  # no `java` on it
+    out = tmp_path / "bench.json"
+    proc = subprocess.run([sys.executable, "-m", "offduty.benchmarks", "run", "--scenarios", "chiefs-game",
+                           "--peers", "greedy,timefold", "--out", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=240, env=env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "peer 'timefold' skipped" in proc.stderr and "JDK" in proc.stderr
+    assert [r["peer"] for r in json.loads(out.read_text())] == ["greedy"]
+    alone = subprocess.run([sys.executable, "-m", "offduty.benchmarks", "run", "--peers", "timefold"],
+                           cwd=ROOT, capture_output=True, text=True, timeout=240, env=env)
+    assert alone.returncode == 2 and "peer 'timefold' skipped" in alone.stderr
