@@ -1,0 +1,12 @@
+"""Alembic environment: runs on the connection the store hands over (see store/schema.py)."""
+
+from alembic import context
+
+from offduty.service.store.tables import Base
+
+connection = context.config.attributes["connection"]
+context.configure(
+    connection=connection, target_metadata=Base.metadata, render_as_batch=connection.dialect.name == "sqlite"
+)
+with context.begin_transaction():
+    context.run_migrations()
