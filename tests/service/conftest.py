@@ -18,13 +18,30 @@ def at(clock: str, day: str = "2026-09-13") -> str:
 
 TINY: Raw = {
     "name": "tiny",
-    "members": [{"id": "A", "seniority_date": "2000-01-01"}, {"id": "B", "seniority_date": "2005-01-01"},
-                {"id": "C", "seniority_date": "2010-01-01", "rank": "sergeant"}],
+    "members": [
+        {"id": "A", "seniority_date": "2000-01-01"},
+        {"id": "B", "seniority_date": "2005-01-01"},
+        {"id": "C", "seniority_date": "2010-01-01", "rank": "sergeant"},
+    ],
     "employers": [{"id": "E1", "name": "Chiefs"}],
-    "events": [{"id": "EV1", "employer": "E1", "name": "Preseason",
-                "shifts": [{"id": "S1", "start": at("10:00"), "end": at("14:00"), "positions": [
-                    {"id": "P1", "count": 2, "pay_rate": 50.0},
-                    {"id": "P2", "count": 1, "min_rank": "sergeant", "pay_rate": 60.0}]}]}],
+    "events": [
+        {
+            "id": "EV1",
+            "employer": "E1",
+            "name": "Preseason",
+            "shifts": [
+                {
+                    "id": "S1",
+                    "start": at("10:00"),
+                    "end": at("14:00"),
+                    "positions": [
+                        {"id": "P1", "count": 2, "pay_rate": 50.0},
+                        {"id": "P2", "count": 1, "min_rank": "sergeant", "pay_rate": 60.0},
+                    ],
+                }
+            ],
+        }
+    ],
 }
 
 

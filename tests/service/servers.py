@@ -33,8 +33,13 @@ from offduty.service.usecases import keys
 CLI = [sys.executable, "-m", "offduty.service.cli"]
 ADMIN_URL = os.environ.get("OFFDUTY_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 #: Fast failure detection for the fault tests; the defaults are for production.
-FAST = {"OFFDUTY_HEARTBEAT_S": "0.5", "OFFDUTY_STALE_AFTER_S": "3", "OFFDUTY_CANCEL_GRACE_S": "3",
-        "OFFDUTY_PROVISIONAL_AFTER_S": "0.5", "OFFDUTY_LOG_LEVEL": "INFO"}
+FAST = {
+    "OFFDUTY_HEARTBEAT_S": "0.5",
+    "OFFDUTY_STALE_AFTER_S": "3",
+    "OFFDUTY_CANCEL_GRACE_S": "3",
+    "OFFDUTY_PROVISIONAL_AFTER_S": "0.5",
+    "OFFDUTY_LOG_LEVEL": "INFO",
+}
 START_TIMEOUT_S = 120
 
 
@@ -94,8 +99,13 @@ class Process:
 
     def start(self) -> Process:
         handle = self.log.open("ab")
-        self.proc = subprocess.Popen([*CLI, *self.args], stdout=handle, stderr=subprocess.STDOUT,
-                                     env={**os.environ, **self.env}, start_new_session=True)
+        self.proc = subprocess.Popen(
+            [*CLI, *self.args],
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **self.env},
+            start_new_session=True,
+        )
         handle.close()
         return self
 
@@ -138,7 +148,9 @@ class Server(Process):
         while time.monotonic() < deadline:
             assert self.proc is not None
             if self.proc.poll() is not None:
-                raise AssertionError(f"offduty serve exited with {self.proc.returncode}:\n{self.text()[-3000:]}")
+                raise AssertionError(
+                    f"offduty serve exited with {self.proc.returncode}:\n{self.text()[-3000:]}"
+                )
             with contextlib.suppress(httpx.HTTPError):
                 if httpx.get(f"{self.url}/api/v1/readyz", timeout=2).status_code == 200:
                     return self
@@ -155,8 +167,11 @@ def server(url: str, log: Path, port: int | None = None, workers: int | None = N
 
 
 def worker(url: str, log: Path, concurrency: int = 1, **env: str) -> Process:
-    return Process(["worker", "--db", url, "--concurrency", str(concurrency), "--log-level", "info"], log,
-                   {**FAST, **env})
+    return Process(
+        ["worker", "--db", url, "--concurrency", str(concurrency), "--log-level", "info"],
+        log,
+        {**FAST, **env},
+    )
 
 
 class Api:
@@ -164,8 +179,9 @@ class Api:
 
     def __init__(self, base: str, key: str) -> None:
         self.base = base
-        self.client = httpx.Client(base_url=f"{base}/api/v1", headers={"Authorization": f"Bearer {key}"},
-                                   timeout=60)
+        self.client = httpx.Client(
+            base_url=f"{base}/api/v1", headers={"Authorization": f"Bearer {key}"}, timeout=60
+        )
 
     def submit(self, instance: dict[str, Any], **options: Any) -> dict[str, Any]:
         response = self.client.post("/solve-jobs", json={"instance": instance, **options})
@@ -177,8 +193,12 @@ class Api:
         assert response.status_code == 200, response.text
         return dict(response.json())
 
-    def wait(self, job_id: str, timeout: float = 120, until: tuple[str, ...] = ("succeeded", "failed", "cancelled"),
-             ) -> dict[str, Any]:
+    def wait(
+        self,
+        job_id: str,
+        timeout: float = 120,
+        until: tuple[str, ...] = ("succeeded", "failed", "cancelled"),
+    ) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             job = self.job(job_id)
@@ -187,12 +207,19 @@ class Api:
             time.sleep(0.2)
         raise AssertionError(f"job {job_id} still {job['state']} after {timeout} s: {job}")
 
-    def events(self, job_id: str, last_event_id: str | None = None, timeout: float = 120) -> list[tuple[str, str, dict[str, Any]]]:
+    def events(
+        self, job_id: str, last_event_id: str | None = None, timeout: float = 120
+    ) -> list[tuple[str, str, dict[str, Any]]]:
         """(id, kind, data) of every event until the stream ends."""
         headers = {"Last-Event-ID": last_event_id} if last_event_id else {}
         out = []
-        with connect_sse(self.client, "GET", f"/solve-jobs/{job_id}/events", headers=headers,
-                         timeout=httpx.Timeout(timeout)) as source:
+        with connect_sse(
+            self.client,
+            "GET",
+            f"/solve-jobs/{job_id}/events",
+            headers=headers,
+            timeout=httpx.Timeout(timeout),
+        ) as source:
             assert source.response.status_code == 200
             for event in source.iter_sse():
                 out.append((event.id, event.event, json.loads(event.data)))

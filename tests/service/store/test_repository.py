@@ -15,9 +15,19 @@ from offduty.service.store.schema import current, head
 
 
 def new_job(job_id: str, key: str = "k_1", agency: str = "kcpd", **kw: Any) -> NewJob:
-    return NewJob(id=job_id, agency=agency, key_id=key, instance_name="tiny", members=3, positions=3,
-                  parameters={"strategy": "seniority"}, solver_version="test", document='{"name": "tiny"}',
-                  max_attempts=2, **kw)
+    return NewJob(
+        id=job_id,
+        agency=agency,
+        key_id=key,
+        instance_name="tiny",
+        members=3,
+        positions=3,
+        parameters={"strategy": "seniority"},
+        solver_version="test",
+        document='{"name": "tiny"}',
+        max_attempts=2,
+        **kw,
+    )
 
 
 def test_migrations_reach_head_and_are_idempotent(store: Store) -> None:

@@ -26,8 +26,15 @@ STRANGER = Principal("k_s", Role.ADMIN, "other-agency")
 
 @pytest.fixture
 def services(tmp_path: Path) -> Iterator[jobs.Services]:
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'jobs.db'}", max_members=50, max_time_limit=120,
-                        max_active_jobs_per_key=5, provisional_after_s=60, stale_after_s=1, max_attempts=2)
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'jobs.db'}",
+        max_members=50,
+        max_time_limit=120,
+        max_active_jobs_per_key=5,
+        provisional_after_s=60,
+        stale_after_s=1,
+        max_attempts=2,
+    )
     store = Store(settings.database_url)
     store.upgrade()
     yield jobs.Services(store, settings)
@@ -62,15 +69,22 @@ def test_the_submitted_input_is_kept_as_sent(services: jobs.Services, tiny: dict
     assert json.loads(services.store.job_input(job.id) or "") == tiny
 
 
-@pytest.mark.parametrize(("change", "expected"), [
-    (lambda r: r["members"][0]["tours"].__setitem__(slice(None), [{"start": "2026-09-13T06:00:00",
-                                                                   "end": "2026-09-13T09:00:00-05:00"}]),
-     "instance.members[0].tours[0].start"),
-    (lambda r: r["events"][0].__setitem__("employer", "NOPE"), "instance.events[0].employer"),
-    (lambda r: r["members"].extend({"id": f"X{i}"} for i in range(60)), "instance.members"),
-])
-def test_bad_instances_are_refused_with_their_paths(services: jobs.Services, tiny: dict[str, Any], change: Any,
-                                                    expected: str) -> None:
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            lambda r: r["members"][0]["tours"].__setitem__(
+                slice(None), [{"start": "2026-09-13T06:00:00", "end": "2026-09-13T09:00:00-05:00"}]
+            ),
+            "instance.members[0].tours[0].start",
+        ),
+        (lambda r: r["events"][0].__setitem__("employer", "NOPE"), "instance.events[0].employer"),
+        (lambda r: r["members"].extend({"id": f"X{i}"} for i in range(60)), "instance.members"),
+    ],
+)
+def test_bad_instances_are_refused_with_their_paths(
+    services: jobs.Services, tiny: dict[str, Any], change: Any, expected: str
+) -> None:
     tiny["members"][0]["tours"] = []
     change(tiny)
     with pytest.raises(jobs.RequestProblem) as caught:
@@ -159,10 +173,15 @@ def test_lost_runs_are_retried_then_failed(services: jobs.Services, tiny: dict[s
     assert "failed after 2 of 2 attempts" in (failed.error or "")
 
 
-def test_a_comparison_fills_its_table_when_every_job_ended(services: jobs.Services,
-                                                           tiny: dict[str, Any]) -> None:
-    request = jobs.ComparisonRequest(instance=tiny, strategies=["seniority", "hours"], time_limit=10,
-                                     variants=["short: work_day_cap_hours=3"])
+def test_a_comparison_fills_its_table_when_every_job_ended(
+    services: jobs.Services, tiny: dict[str, Any]
+) -> None:
+    request = jobs.ComparisonRequest(
+        instance=tiny,
+        strategies=["seniority", "hours"],
+        time_limit=10,
+        variants=["short: work_day_cap_hours=3"],
+    )
     comparison = jobs.compare(services, COORDINATOR, request)
     assert len(comparison.job_ids) == 4 and comparison.table is None
     for job_id in comparison.job_ids:
@@ -177,6 +196,9 @@ def test_a_comparison_fills_its_table_when_every_job_ended(services: jobs.Servic
 
 def test_bad_variants_name_their_index(services: jobs.Services, tiny: dict[str, Any]) -> None:
     with pytest.raises(jobs.RequestProblem) as caught:
-        jobs.compare(services, COORDINATOR, jobs.ComparisonRequest(
-            instance=tiny, variants=["ok: min_rest_hours=8", "bad: no_such_field=1"]))
+        jobs.compare(
+            services,
+            COORDINATOR,
+            jobs.ComparisonRequest(instance=tiny, variants=["ok: min_rest_hours=8", "bad: no_such_field=1"]),
+        )
     assert paths(caught) == ["variants[1]"]
