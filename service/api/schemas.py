@@ -120,6 +120,7 @@ class SolveJob(BaseModel):
     cancel_requested_at: dt.datetime | None
     attempts: int = Field(description="Runs started (a run lost with its worker is retried).")
     max_attempts: int
+    worker: str | None = Field(description="The worker process of the latest attempt (kind@host:pid:tag).")
     progress: Progress | None = Field(description="The latest progress of the running attempt.")
     statistics: dict[str, Any] | None = Field(description="objective, bound, gap per tier, timings, metrics.")
     error: str | None = Field(description="Why the job failed or was cut short.")

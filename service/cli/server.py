@@ -337,8 +337,10 @@ def _watch(server: str, key: str, job_id: str) -> None:
                         source.response.read()
                         _check(source.response)
                     for event in source.iter_sse():
+                        if not event.data:  # a keep-alive ping
+                            continue
                         last_id = event.id or last_id
-                        data = json.loads(event.data) if event.data else {}
+                        data = json.loads(event.data)
                         _show_event(event.event, data)
                         if event.event == "state" and data.get("state") in FINISHED:
                             final = data

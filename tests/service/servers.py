@@ -222,7 +222,8 @@ class Api:
         ) as source:
             assert source.response.status_code == 200
             for event in source.iter_sse():
-                out.append((event.id, event.event, json.loads(event.data)))
+                if event.data:  # keep-alive pings carry none
+                    out.append((event.id, event.event, json.loads(event.data)))
         return out
 
     def close(self) -> None:

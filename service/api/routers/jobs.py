@@ -49,6 +49,7 @@ def job_out(request: Request, job: JobRecord) -> SolveJob:
                     "cancel_requested_at",
                     "attempts",
                     "max_attempts",
+                    "worker",
                     "progress",
                     "statistics",
                     "error",
