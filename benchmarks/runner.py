@@ -379,6 +379,10 @@ def build_parser() -> argparse.ArgumentParser:
     table = sub.add_parser("table", help="print a saved --out file as Markdown tables")
     table.add_argument("file", help="a JSON file written by `run --out`")
     import_timing.add_parser(sub)
+    from offduty.benchmarks import service_bench
+
+    service_bench.build_parser(sub.add_parser("service", help="the solve-job service over HTTP (SQLite, "
+                                              "PostgreSQL): latencies and jobs per minute"))
     return parser
 
 
@@ -393,6 +397,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "import-timing":
         return import_timing.run(args)
+    if args.command == "service":
+        from offduty.benchmarks import service_bench
+
+        return service_bench.main(args)
     quick = bool(args.quick)
     scenarios = _csv(args.scenarios) or list(QUICK_SCENARIOS if quick else DEFAULT_SCENARIOS)
     if args.peers:
