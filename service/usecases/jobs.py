@@ -129,16 +129,11 @@ class SolveRequest:
     allow_understaffed: bool = False
     seed: int = 0
 
-    def fingerprint(self) -> str:
-        body = {
-            "instance": self.instance,
-            "strategy": self.strategy,
-            "candidates": str(self.candidates),
-            "time_limit": self.time_limit,
-            "allow_understaffed": self.allow_understaffed,
-            "seed": self.seed,
-        }
-        return sha256(json.dumps(body, sort_keys=True, separators=(",", ":"), default=str))
+    def fingerprint(self, document: str) -> str:
+        """What an Idempotency-Key stands for: the instance document and every option."""
+        options = json.dumps([self.strategy, str(self.candidates), self.time_limit, self.allow_understaffed,
+                              self.seed])
+        return sha256(options + document)
 
 
 @dataclass(frozen=True)
@@ -311,8 +306,10 @@ def submit(
     Returns (job, created): with an Idempotency-Key already used for the same request, the job
     created then and False. The same key with a different request is a RequestProblem."""
     _require_submitter(principal)
-    fingerprint = request.fingerprint()
-    if idempotency_key is not None:
+    document = _dump(request.instance)
+    # only an Idempotency-Key needs the fingerprint (hashing 2 MB is not free)
+    fingerprint = request.fingerprint(document) if idempotency_key is not None else None
+    if idempotency_key is not None and fingerprint is not None:
         existing = services.store.job_by_idempotency(principal.key_id, idempotency_key)
         if existing is not None:
             return _replayed(existing, fingerprint)
@@ -326,7 +323,7 @@ def submit(
         services,
         principal,
         instance,
-        _dump(request.instance),
+        document,
         params,
         idempotency_key=idempotency_key,
         request_hash=fingerprint,
@@ -334,7 +331,7 @@ def submit(
     try:
         [record] = services.store.add_jobs([job], _enqueue(services))
     except DuplicateRequest as dup:  # the same key raced in from another request
-        return _replayed(dup.existing, fingerprint)
+        return _replayed(dup.existing, fingerprint or "")
     _notify(services)
     return record, True
 
