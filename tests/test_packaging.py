@@ -73,3 +73,15 @@ def test_a_fresh_environment_imports_only_offduty(wheel: Path, tmp_path: Path) -
     proc = subprocess.run([str(env / "bin" / "offduty"), "--help"], cwd=tmp_path, capture_output=True,
                           text=True)
     assert proc.returncode == 0 and "solve" in proc.stdout, proc.stdout + proc.stderr
+    # the store's migrations are package data: a fresh install prepares its database
+    db = f"sqlite:///{tmp_path / 'fresh.db'}"
+    proc = subprocess.run([str(env / "bin" / "offduty"), "db", "upgrade", "--db", db], cwd=tmp_path,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0 and "schema is current" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_the_wheel_ships_the_store_migrations(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as zf:
+        names = set(zf.namelist())
+    assert {"offduty/service/store/migrations/env.py", "offduty/service/store/migrations/script.py.mako",
+            "offduty/service/store/migrations/versions/0001_initial.py"} <= names
