@@ -106,6 +106,21 @@ def create_app(
     return app
 
 
+def _problem_422(schema: dict[str, Any]) -> None:
+    """FastAPI documents its own 422 body; this API answers every 422 with problem details."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            if "422" in operation.get("responses", {}):
+                operation["responses"]["422"] = {
+                    "description": "Unprocessable Content",
+                    "content": {
+                        problems.MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}
+                    },
+                }
+    for name in ("HTTPValidationError", "ValidationError"):
+        schema["components"]["schemas"].pop(name, None)
+
+
 def _openapi(app: FastAPI) -> dict[str, Any]:
     """FastAPI's schema plus the solution format (served raw by GET .../solution)."""
     if app.openapi_schema is None:
@@ -117,6 +132,8 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         _, defs = models_json_schema(
             [(Solution, "serialization")], ref_template="#/components/schemas/{model}"
         )
-        schema.setdefault("components", {}).setdefault("schemas", {}).update(defs.get("$defs", {}))
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        schemas.update(defs.get("$defs", {}))
+        _problem_422(schema)
         app.openapi_schema = schema
     return app.openapi_schema
