@@ -17,6 +17,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, Connection, make_url
 
 BUSY_TIMEOUT_MS = 30_000
+SQLITE_CONNECTIONS = 4
 #: Execution option marking the write engine (see `_begin`).
 WRITE_OPTION = "offduty_write"
 
@@ -38,14 +39,25 @@ def make_engine(url: str) -> Engine:
 def _sqlite_engine(url: URL) -> Engine:
     if url.database and url.database != ":memory:":
         Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    # Few connections, and no overflow: a WAL database has only 5 read-mark slots, and a reader that
+    # finds them all taken (by snapshots of a busy writer's WAL) gets SQLITE_BUSY and sleeps in the
+    # busy handler's back-off. Waiting in the pool's queue instead keeps requests in order.
     engine = create_engine(
         url,
         connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
-        pool_size=10,
-        max_overflow=30,
+        pool_size=SQLITE_CONNECTIONS,
+        max_overflow=0,
+        pool_timeout=BUSY_TIMEOUT_MS / 1000,
     )
     event.listen(engine, "connect", _sqlite_connect)
     event.listen(engine, "begin", _begin)
+    # WAL is a property of the file: set once here, not on every new connection (switching modes
+    # takes a lock, which a busy database makes a new connection wait for)
+    raw = engine.raw_connection()
+    try:
+        raw.cursor().execute("PRAGMA journal_mode=WAL")
+    finally:
+        raw.close()
     return engine
 
 
@@ -53,7 +65,6 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     # pysqlite's own transaction handling would defer BEGIN; `_begin` emits it instead.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")

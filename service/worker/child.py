@@ -9,6 +9,7 @@ at once, so a job is never run twice by an orphan and its replacement).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import multiprocessing.connection
@@ -19,6 +20,8 @@ from typing import Any
 
 #: Exit code of a child whose parent died.
 ORPHANED = 70
+#: Added to a solve process's niceness.
+SOLVE_NICENESS = 10
 
 
 def main(
@@ -31,6 +34,13 @@ def main(
         format="%(asctime)s %(levelname)s [solve %(process)d] %(name)s: %(message)s",
     )
     _exit_with_parent()
+    # Solves are batch work: the server that spawned them must keep answering while every core
+    # solves. Linux schedules sessions as groups (autogroup), so a solve in the server's session
+    # would take the server's share: it gets a session of its own, and a lower priority.
+    with contextlib.suppress(OSError):
+        os.setsid()
+    with contextlib.suppress(OSError):
+        os.nice(SOLVE_NICENESS)
     # imported here, in the child: the solver is loaded while the child waits for work
     from offduty.service.settings import Settings
     from offduty.service.store import Store
