@@ -48,8 +48,10 @@ KeyOpt = Annotated[
 ]
 DEFAULT_SERVER = "http://127.0.0.1:8000"
 FINISHED = ("succeeded", "failed", "cancelled")
-#: exit codes of `jobs watch/submit --watch`: the job's end
-JOB_EXIT = {"succeeded": Exit.SOLVED, "failed": Exit.INTERNAL_ERROR, "cancelled": 5}
+#: `jobs watch` (and `submit --watch`) exit with the job's end: 0 succeeded, 1 failed, 7 cancelled
+#: (codes 3-6 belong to the solving commands, see cli/app.py)
+JOB_CANCELLED = 7
+JOB_EXIT = {"succeeded": Exit.SOLVED, "failed": Exit.INTERNAL_ERROR, "cancelled": JOB_CANCELLED}
 
 
 def _settings(db: str | None, **overrides: Any) -> Settings:
@@ -315,7 +317,7 @@ def jobs_status(job_id: str, server: ServerOpt = DEFAULT_SERVER, key: KeyOpt = "
 
 @jobs_app.command("watch")
 def jobs_watch(job_id: str, server: ServerOpt = DEFAULT_SERVER, key: KeyOpt = "") -> None:
-    """Follow a job's events to its end (exit 0 succeeded, 1 failed, 5 cancelled)."""
+    """Follow a job's events to its end (exit 0 succeeded, 1 failed, 7 cancelled)."""
     _watch(server, key, job_id)
 
 
