@@ -1,6 +1,6 @@
 """The `offduty` command line. Each module registers its commands on the one Typer app."""
 
-from offduty.service.cli import comparing, data, solving  # noqa: F401  (registers their commands)
+from offduty.service.cli import comparing, data, roster, solving  # noqa: F401  (registers their commands)
 from offduty.service.cli.app import app, run
 
 
