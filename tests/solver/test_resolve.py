@@ -21,7 +21,8 @@ from offduty.solver.params import EngineParams, Resolve, SolveParams
 from offduty.solver.result import Result
 from offduty.solver.solve import solve
 from offduty.solver.verify import verify
-from tests.constraints.conftest import at, event as make_event, instance, member, position, shift
+from tests.constraints.conftest import at, instance, member, position, shift
+from tests.constraints.conftest import event as make_event
 from tests.solver.test_properties import (
     PROPERTY_SETTINGS,
     candidate_rosters,
