@@ -15,6 +15,7 @@ solution's assignments and the cancellations in force, validated like any instan
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -187,10 +188,6 @@ class _Why:
     def __init__(self, instance: Instance, result: Result, roster: set[Pair],
                  options: Resolve | None) -> None:
         self.instance, self.result, self.options = instance, result, options
-        self.arrays = InstanceArrays.build(instance)
-        self.eligibility: Eligibility = compute_eligibility(self.arrays, result.candidates)
-        self.member_index = {m: i for i, m in enumerate(self.arrays.member_ids)}
-        self.position_index = {p: i for i, p in enumerate(self.arrays.position_ids)}
         self.roster_of: dict[str, list[Pair]] = defaultdict(list)
         for m, p in sorted(roster):
             self.roster_of[m].append((m, p))
@@ -198,6 +195,23 @@ class _Why:
         for m, p in roster:
             self.holders[p].add(m)
         self.members = {m.id: m for m in instance.members}
+
+    @functools.cached_property
+    def arrays(self) -> InstanceArrays:
+        """The instance's arrays, built only when a removal, a move or an empty position needs them."""
+        return InstanceArrays.build(self.instance)
+
+    @functools.cached_property
+    def eligibility(self) -> Eligibility:
+        return compute_eligibility(self.arrays, self.result.candidates)
+
+    @functools.cached_property
+    def member_index(self) -> dict[str, int]:
+        return {m: i for i, m in enumerate(self.arrays.member_ids)}
+
+    @functools.cached_property
+    def position_index(self) -> dict[str, int]:
+        return {p: i for i, p in enumerate(self.arrays.position_ids)}
 
     def vacancy_sources(self, cancelled: set[Pair], diff: RosterDiff) -> _Sources:
         sources = _Sources()
