@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -44,29 +45,34 @@ def flow(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     (d / "game.json").write_text(json.dumps(raw))
     (d / "published.json").write_text(json.dumps({"assignments": raw["assignments"]}))
     common = ["game.json", "--roster", "published.json", "--cancellations", "c.json"]
+    within = ["--at", "2026-09-11T09:00:00-05:00"]
+    y_cancels = [*common, "--member", "Y", "--position", "V2", *within]
     steps: dict[str, subprocess.CompletedProcess[str]] = {}
+
+    def together(**commands: list[str | Path]) -> None:
+        """Commands that read the same files and write none (or their own): run side by side."""
+        with ThreadPoolExecutor(len(commands)) as pool:
+            futures = {name: pool.submit(run, *args, cwd=d) for name, args in commands.items()}
+        steps.update({name: f.result() for name, f in futures.items()})
+
     steps["beyond"] = run("cancel", *common, "--member", "X", "--position", "V1", "--comment",
                           "Family wedding out of state.", "--at", "2026-08-20T09:00:00-05:00", cwd=d)
-    steps["no-reason"] = run("cancel", *common, "--member", "Y", "--position", "V2", "--comment",
-                             "Court.", "--at", "2026-09-11T09:00:00-05:00", cwd=d)
-    steps["no-comment"] = run("cancel", *common, "--member", "Y", "--position", "V2", "--reason", "court",
-                              "--at", "2026-09-11T09:00:00-05:00", cwd=d)
-    within = ["--at", "2026-09-11T09:00:00-05:00"]
-    steps["medical"] = run("cancel", *common, "--member", "Y", "--position", "V2", "--reason", "illness",
-                           "--comment", "Stomach virus since Friday", *within, cwd=d)
-    steps["within"] = run("cancel", *common, "--member", "Y", "--position", "V2", "--reason", "court",
-                          "--comment", "Subpoenaed for a trial.", *within, cwd=d)
+    together(**{"no-reason": ["cancel", *y_cancels, "--comment", "Court."],
+                "no-comment": ["cancel", *y_cancels, "--reason", "court"],
+                "medical": ["cancel", *y_cancels, "--reason", "illness", "--comment",
+                            "Stomach virus since Friday"]})
+    steps["within"] = run("cancel", *y_cancels, "--reason", "court", "--comment", "Subpoenaed for a trial.",
+                          cwd=d)
     steps["pending-resolve"] = run("resolve", *common, "--out", "pending.json", "--report",
                                    "pending-report.json", cwd=d)
     pending_id = records(d / "c.json")[1]["id"]
     steps["approve"] = run("approve", "c.json", pending_id, "--by", "Sgt. Lee", cwd=d)
     steps["approve-again"] = run("approve", "c.json", pending_id, cwd=d)
     steps["resolve"] = run("resolve", *common, "--out", "new.json", "--report", "report.json", cwd=d)
-    steps["transfer"] = run("transfer", "game.json", "--roster", "new.json", "--from", "B", "--to", "Y",
-                            "--position", "P", "--out", "transferred.json", cwd=d)
-    steps["transfer-bad"] = run("transfer", "game.json", "--roster", "new.json", "--from", "B", "--to", "C",
-                                "--position", "P", "--out", "bad.json", cwd=d)
-    steps["list"] = run("cancellations", "c.json", cwd=d)
+    transfer = ["transfer", "game.json", "--roster", "new.json", "--from", "B", "--position", "P"]
+    together(**{"transfer": [*transfer, "--to", "Y", "--out", "transferred.json"],
+                "transfer-bad": [*transfer, "--to", "C", "--out", "bad.json"],
+                "list": ["cancellations", "c.json"]})
     return {"dir": d, "steps": steps}
 
 
