@@ -157,6 +157,8 @@ DEFAULT_CANCELLATION_REASONS: tuple[str, ...] = (
 )
 
 ReasonCode = Annotated[str, Field(min_length=1, max_length=64)]
+#: A notice period in days (at most a year).
+NoticeDays = Annotated[float, Field(ge=0, le=365)]
 
 
 class Policy(_Strict):
@@ -178,7 +180,7 @@ class Policy(_Strict):
     #: Extension (§IV.D.1, §IV.D.3.a-b): a self-cancellation this many days or fewer before the
     #: detail needs a reason code and stays `cancel_pending` until the coordinator decides;
     #: earlier, it is immediate.
-    cancellation_notice_days: NonNegativeFloat = 14
+    cancellation_notice_days: NoticeDays = 14
     #: Extension (§IV.D.3.b): the reason codes a self-cancellation may give.
     cancellation_reasons: list[ReasonCode] = Field(
         default_factory=lambda: list(DEFAULT_CANCELLATION_REASONS), min_length=1)

@@ -28,7 +28,7 @@ from rich.table import Table
 
 from offduty.service import usecases as uc
 from offduty.service.cli.app import STATUS_EXIT, Exit, app, console, out_console
-from offduty.service.cli.solving import StrategyOpt, TimeLimitOpt, _check_strategy, _load, summary_table
+from offduty.service.cli.solving import StrategyOpt, TimeLimitOpt, check_strategy, load, summary_table
 from offduty.service.usecases import cancellations as cx
 from offduty.service.usecases import roster_files as files
 
@@ -114,7 +114,7 @@ def resolve(
     Tiers: 1 coverage, 2 fewest changes (a move counts two), 3 the strategy over the newcomers.
     The published roster is --roster (else the instance's assignments); the cancellations in
     force are those of --cancellations (approved or immediate; pending ones keep the member)."""
-    _check_strategy(strategy)
+    check_strategy(strategy)
     options = uc.Resolve(freeze=freeze, max_changes=max_changes)
     params = uc.SolveParams(strategy=strategy, time_limit=time_limit, resolve=options)
     if batch is not None:
@@ -122,7 +122,7 @@ def resolve(
         return
     if instance_path is None:
         _refuse("give INSTANCE.json, or --batch DIR")
-    base = _load(instance_path)
+    base = load(instance_path)
     entries = _entries(cancellations)
     in_force = files.in_force_of(entries) if cancellations is not None else list(base.cancellations)
     try:
@@ -210,7 +210,7 @@ def cancel(
     roster: RosterOpt = None,
 ) -> None:
     """A member's self-cancellation (§IV.D): immediate more than 14 days ahead, else pending."""
-    instance = _load(instance_path)
+    instance = load(instance_path)
     records = _records(cancellations) if cancellations.exists() else []
     try:
         record = cx.request_cancellation(instance, _roster(instance, roster), records, member=member,
@@ -288,7 +288,7 @@ def transfer(
 ) -> None:
     """Transfer an assignment to another eligible member (§IV.D.3.d(2)); settles a pending
     cancellation of it."""
-    instance = _load(instance_path)
+    instance = load(instance_path)
     try:
         after = cx.transfer(instance, _roster(instance, roster), from_member=from_member, to_member=to_member,
                             position=position)
