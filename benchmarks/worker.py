@@ -244,7 +244,8 @@ def main(argv: list[str] | None = None) -> int:
         result.setdefault("extra", {})["pairs"] = eligible_pairs(instance, args.strategy)
         if args.peer == "greedy" and result["_result"].status.has_solution:
             # the list has no objective of its own: its roster's value on offduty's tiers
-            result["objective"] = tier_values(instance, args.strategy, result["_result"].pairs(), args.resolve)
+            result["objective"] = tier_values(instance, args.strategy, result["_result"].pairs(),
+                                              args.resolve)
     if args.peer in ("offduty", "cpsat-default"):
         add_lp_columns(instance, result, args.lp, args.resolve)
     result.pop("_result", None)
