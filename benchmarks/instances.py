@@ -18,6 +18,9 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 MASS_CANCEL = "mass-cancel"
+MASS_CANCEL_MONTH = "mass-cancel-month"
+#: Scenarios that are re-solves of a published roster (run with `SolveParams(resolve=Resolve())`).
+RESOLVE_SCENARIOS = (MASS_CANCEL, MASS_CANCEL_MONTH)
 
 
 def cache_dir(path: str | Path | None = None) -> Path:
@@ -40,7 +43,7 @@ def source_key(*extra: Path) -> str:
 def scenario_names() -> list[str]:
     from offduty.benchmarks.scenarios import SCENARIOS
 
-    return [*SCENARIOS, MASS_CANCEL]
+    return [*SCENARIOS, *RESOLVE_SCENARIOS]
 
 
 def write_atomic(path: Path, data: dict[str, Any]) -> None:
@@ -60,10 +63,10 @@ def cached(name: str, seed: int, make: Callable[[], dict[str, Any]], key: str,
 
 def instance_path(name: str, seed: int = 1, directory: str | Path | None = None) -> Path:
     """The instance file of scenario `name` for `seed`, generated on first use."""
-    if name == MASS_CANCEL:
+    if name in RESOLVE_SCENARIOS:
         from offduty.benchmarks import mass_cancel
 
-        return mass_cancel.instance_path(seed, directory)
+        return mass_cancel.instance_path(seed, directory, name)
     from offduty.benchmarks.scenarios import SCENARIOS, generate
 
     if name not in SCENARIOS:

@@ -1,5 +1,10 @@
-"""Scenario `mass-cancel`: the Chiefs game was solved and published, then a quarter of its
-assigned members cancel two days before the game (§IV.D self-cancellations); re-solve.
+"""Scenarios `mass-cancel` and `mass-cancel-month`: a roster was solved and published, then
+many members cancel (§IV.D self-cancellations); re-solve (`SolveParams(resolve=Resolve())`).
+
+- `mass-cancel`: the Chiefs game; a quarter of its assigned members cancel two days before it.
+- `mass-cancel-month`: the kc-month roster (offduty's solve within `MONTH_PUBLISH_LIMIT` s); 30 %
+  of the members working the weekend of the first Chiefs game (Saturday 12 and Sunday 13
+  September 2026) cancel their details of that weekend two days before it.
 
 The instance is the `chiefs-game` instance of the same seed plus
 - `assignments`: offduty's seniority roster for it, every row `locked: false` (the published
@@ -12,6 +17,7 @@ Solving the roster takes a second or two, so the instance is cached on disk keye
 by the generator sources): `instance_path(seed)`.
 
     python -m offduty.benchmarks.mass_cancel --seed 1 --out mass-cancel.json
+    python -m offduty.benchmarks.mass_cancel --month --seed 1 --out mass-cancel-month.json
 """
 
 from __future__ import annotations
@@ -29,6 +35,13 @@ NAME = "mass-cancel"
 BASE = "chiefs-game"
 CANCEL_FRACTION = 0.25
 DAYS_BEFORE = 2
+MONTH_NAME = "mass-cancel-month"
+MONTH_BASE = "kc-month"
+MONTH_CANCEL_FRACTION = 0.30
+#: The weekend of the month scenario's first Chiefs game (local dates).
+MONTH_WEEKEND = (dt.date(2026, 9, 12), dt.date(2026, 9, 13))
+#: Seconds for the solve that publishes the month's roster (its seniority tier is not proven).
+MONTH_PUBLISH_LIMIT = 20.0
 #: (reason, comment) as a member would pick and write them in the SEP.
 REASONS: tuple[tuple[str, str], ...] = (
     ("illness", "Unable to work due to illness."),
@@ -53,22 +66,31 @@ def published_roster(base: dict[str, Any], strategy: str = "seniority",
     return result.pairs()
 
 
-def with_cancellations(base: dict[str, Any], roster: list[tuple[str, str]], seed: int,
-                       fraction: float = CANCEL_FRACTION) -> dict[str, Any]:
-    """`base` plus the published `roster` (unlocked) and seeded cancellations of `fraction` of
-    its members. Pure: no solver."""
-    rng = np.random.default_rng([seed, 630_9])
-    tz = ZoneInfo(base.get("policy", {}).get("timezone", "America/Chicago"))
-    shift_start: dict[str, dt.datetime] = {}
+def shift_starts(base: dict[str, Any]) -> dict[str, dt.datetime]:
+    """Position id -> the start of its shift."""
+    out: dict[str, dt.datetime] = {}
     for event in base["events"]:
         for shift in event["shifts"]:
             start = dt.datetime.fromisoformat(shift["start"])
             for position in shift["positions"]:
-                shift_start[position["id"]] = start
-    members = sorted({m for m, _ in roster})
+                out[position["id"]] = start
+    return out
+
+
+def with_cancellations(base: dict[str, Any], roster: list[tuple[str, str]], seed: int,
+                       fraction: float = CANCEL_FRACTION,
+                       affected: set[str] | None = None) -> dict[str, Any]:
+    """`base` plus the published `roster` (unlocked) and seeded cancellations of `fraction` of
+    the members holding an `affected` position (default: any), each for every affected position
+    they hold. Pure: no solver."""
+    rng = np.random.default_rng([seed, 630_9])
+    tz = ZoneInfo(base.get("policy", {}).get("timezone", "America/Chicago"))
+    shift_start = shift_starts(base)
+    hit = [(m, p) for m, p in roster if affected is None or p in affected]
+    members = sorted({m for m, _ in hit})
     n_cancel = round(fraction * len(members))
     cancelling = set(rng.choice(np.asarray(members, dtype=object), size=n_cancel, replace=False).tolist())
-    first_start = min(shift_start[p] for _, p in roster) if roster else None
+    first_start = min(shift_start[p] for _, p in hit) if hit else None
     cancellations: list[tuple[dt.datetime, dict[str, Any]]] = []
     for member in sorted(cancelling):
         reason, comment = REASONS[int(rng.choice(len(REASONS), p=_REASON_P))]
@@ -77,7 +99,7 @@ def with_cancellations(base: dict[str, Any], roster: list[tuple[str, str]], seed
         minute = int(rng.integers(7 * 60, 22 * 60))
         at = dt.datetime(day.year, day.month, day.day, minute // 60, minute % 60,
                          int(rng.integers(60)), tzinfo=tz)
-        for m, position in roster:
+        for m, position in hit:
             if m == member:
                 cancellations.append((at, {"member": member, "position": position, "at": at.isoformat(),
                                            "reason": reason, "comment": comment}))
@@ -97,20 +119,46 @@ def generate(seed: int = 1, *, strategy: str = "seniority", time_limit: float = 
     return with_cancellations(base, published_roster(base, strategy, time_limit), seed)
 
 
-def instance_path(seed: int = 1, directory: str | Path | None = None) -> Path:
-    """The cached instance file for `seed`, generated on first use."""
+def weekend_positions(base: dict[str, Any], days: tuple[dt.date, ...] = MONTH_WEEKEND) -> set[str]:
+    """The positions of the events whose window starts on one of `days` (local dates)."""
+    tz = ZoneInfo(base.get("policy", {}).get("timezone", "America/Chicago"))
+    out: set[str] = set()
+    for event in base["events"]:
+        starts = [dt.datetime.fromisoformat(s["start"]) for s in event["shifts"]]
+        if starts and min(starts).astimezone(tz).date() in days:
+            out.update(p["id"] for s in event["shifts"] for p in s["positions"])
+    return out
+
+
+def generate_month(seed: int = 1, *, strategy: str = "seniority",
+                   time_limit: float = MONTH_PUBLISH_LIMIT) -> dict[str, Any]:
+    """The mass-cancel-month instance for `seed` (solves kc-month for `time_limit` s: not cached)."""
+    from offduty.benchmarks.scenarios import generate as generate_scenario
+
+    base = generate_scenario(MONTH_BASE, seed)
+    roster = published_roster(base, strategy, time_limit)
+    out = with_cancellations(base, roster, seed, MONTH_CANCEL_FRACTION, weekend_positions(base))
+    out["name"] = f"{base.get('name', MONTH_BASE)}-mass-cancel-weekend"
+    return out
+
+
+def instance_path(seed: int = 1, directory: str | Path | None = None, name: str = NAME) -> Path:
+    """The cached instance file of `name` (mass-cancel or mass-cancel-month) for `seed`,
+    generated on first use."""
     from offduty.benchmarks.instances import cached, source_key
 
-    return cached(NAME, seed, lambda: generate(seed), source_key(Path(__file__)), directory)
+    make = {NAME: lambda: generate(seed), MONTH_NAME: lambda: generate_month(seed)}[name]
+    return cached(name, seed, make, source_key(Path(__file__)), directory)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m offduty.benchmarks.mass_cancel", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--month", action="store_true", help="mass-cancel-month instead of mass-cancel")
     parser.add_argument("--out", help="write the instance here (default: print the cache path)")
     args = parser.parse_args(argv)
-    path = instance_path(args.seed)
+    path = instance_path(args.seed, name=MONTH_NAME if args.month else NAME)
     if args.out:
         Path(args.out).write_text(json.dumps(json.loads(path.read_text()), indent=1), encoding="utf-8")
     else:

@@ -152,8 +152,11 @@ def proto_to_arrays(proto: Any) -> tuple[FloatArray, FloatArray, FloatArray, Flo
 
 
 def export_model(instance: Instance, strategy: str, *, scenario: str = "",
-                 greedy_hint: bool = True) -> MilpArrays:
+                 greedy_hint: bool = True, resolve: bool = False) -> MilpArrays:
     """offduty's model for `instance`, from the same `prepare()` as `solve`, as arrays.
+
+    With `resolve`, the re-solve's tiers (coverage, changes, the strategy over newcomers) over
+    every eligible pair: the peer gets the whole model, not offduty's narrowed neighbourhood.
 
     `build_s` is preparation plus model build (arrays, eligibility, model rules, tier terms), as
     solve() reports it. Conversion time is not part of it.
@@ -163,10 +166,10 @@ def export_model(instance: Instance, strategy: str, *, scenario: str = "",
     from ortools.sat import cp_model_pb2
 
     from offduty.solver.greedy import greedy_roster
-    from offduty.solver.params import SolveParams
+    from offduty.solver.params import Resolve, SolveParams
     from offduty.solver.prepare import prepare
 
-    prepared = prepare(instance, SolveParams(strategy=strategy))
+    prepared = prepare(instance, SolveParams(strategy=strategy, resolve=Resolve() if resolve else None))
     model = prepared.model
     build_s = prepared.build_s
     with tempfile.TemporaryDirectory() as tmp:

@@ -41,7 +41,8 @@ from offduty.benchmarks import import_timing
 from offduty.benchmarks.common import PEERS, ROW_KEYS
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SCENARIOS = ("chiefs-game", "royals-homestand", "kc-week", "kc-month", "mass-cancel")
+DEFAULT_SCENARIOS = ("chiefs-game", "royals-homestand", "kc-week", "kc-month", "mass-cancel",
+                     "mass-cancel-month")
 QUICK_SCENARIOS = ("chiefs-game", "royals-homestand", "mass-cancel")
 QUICK_TIME_LIMIT = 3.0
 #: A child gets this much wall time beyond its time limit (imports, build, result) before it is killed.
@@ -85,7 +86,11 @@ def _child(args: list[str], timeout: float, work: Path, tag: str) -> dict[str, A
 def run_peer(peer: str, scenario: str, instance: Path, strategy: str, time_limit: float,
              work: Path, tag: str, lp_s: float = 0.0) -> dict[str, Any]:
     timeout = time_limit + GRACE_S + 3 * lp_s
+    from offduty.benchmarks.instances import RESOLVE_SCENARIOS
+
     common = ["--instance", str(instance), "--scenario", scenario, "--strategy", strategy]
+    if scenario in RESOLVE_SCENARIOS and peer != "timefold":
+        common.append("--resolve")
     if peer == "timefold":
         result = _child(["offduty.benchmarks.timefold_peer", *common, "--time-limit", str(time_limit)],
                         timeout, work, tag)

@@ -6,6 +6,9 @@
     python -m offduty.benchmarks.worker greedy ...             # solver.greedy.solve_greedy
     python -m offduty.benchmarks.worker export --instance game.json --npz model.npz   # for the highs peer
 
+`--resolve` solves the instance as a re-solve of its published roster (`SolveParams.resolve`):
+the runner passes it for the re-solve scenarios (`instances.RESOLVE_SCENARIOS`).
+
 Parsing the instance file is not timed (every peer gets the parsed instance); the times are the
 engine's own `Result.timings`. The process reports its own peak RSS, so imports and memory of one
 run never leak into another. The result is one JSON object (see `benchmarks.common.ROW_KEYS`,
@@ -31,14 +34,15 @@ def required_slots(instance: Instance) -> int:
 
 
 def run_offduty(instance: Instance, peer: str, strategy: str, time_limit: float,
-                out: str | None = None) -> dict[str, Any]:
-    from offduty.solver.params import EngineParams, Progress, SolveParams
+                out: str | None = None, resolve: bool = False) -> dict[str, Any]:
+    from offduty.solver.params import EngineParams, Progress, Resolve, SolveParams
     from offduty.solver.solve import solve
 
+    again = Resolve() if resolve else None
     if peer == "offduty":
-        params = SolveParams(strategy=strategy, time_limit=time_limit)
+        params = SolveParams(strategy=strategy, time_limit=time_limit, resolve=again)
     elif peer == "cpsat-default":
-        params = SolveParams(strategy=strategy, time_limit=time_limit,
+        params = SolveParams(strategy=strategy, time_limit=time_limit, resolve=again,
                              engine=EngineParams(ortools_defaults=True, workers=2))
     else:
         raise ValueError(f"unknown CP-SAT peer {peer!r}")
@@ -85,15 +89,16 @@ def verified(instance: Instance, result: Any) -> bool | None:
     return not verify(instance, result.assignments)
 
 
-def _completed(instance: Instance, strategy: str, assignments: list[tuple[str, str]]) -> tuple[Any, Any]:
+def _completed(instance: Instance, strategy: str, assignments: list[tuple[str, str]],
+               resolve: bool = False) -> tuple[Any, Any]:
     """offduty's model of the instance (same `prepare()` as solve) and the roster as a complete
     assignment of its variables."""
     import numpy as np
 
-    from offduty.solver.params import SolveParams
+    from offduty.solver.params import Resolve, SolveParams
     from offduty.solver.prepare import prepare
 
-    prepared = prepare(instance, SolveParams(strategy=strategy))
+    prepared = prepare(instance, SolveParams(strategy=strategy, resolve=Resolve() if resolve else None))
     model = prepared.model
     a = prepared.arrays
     member = {m: i for i, m in enumerate(a.member_ids)}
@@ -106,18 +111,19 @@ def _completed(instance: Instance, strategy: str, assignments: list[tuple[str, s
 
 
 def lp_bounds(instance: Instance, strategy: str, assignments: list[tuple[str, str]], seconds: float,
-              ) -> list[float | None]:
+              resolve: bool = False) -> list[float | None]:
     """The LP bound of each tier of offduty's model (GLOP), the tiers before it held at the values
     of the returned roster; see offduty.solver.lp. Computed after the timed solve."""
     from offduty.solver.lp import tier_lp_bounds
 
-    model, values = _completed(instance, strategy, assignments)
+    model, values = _completed(instance, strategy, assignments, resolve)
     return tier_lp_bounds(model.cpsat, model.tiers, values, seconds)
 
 
-def tier_values(instance: Instance, strategy: str, assignments: list[tuple[str, str]]) -> list[int]:
+def tier_values(instance: Instance, strategy: str, assignments: list[tuple[str, str]],
+                resolve: bool = False) -> list[int]:
     """The roster's value on each of offduty's tiers (for the greedy list's row)."""
-    model, values = _completed(instance, strategy, assignments)
+    model, values = _completed(instance, strategy, assignments, resolve)
     return [tier.value(values) for tier in model.tiers]
 
 
@@ -128,14 +134,14 @@ def eligible_pairs(instance: Instance, strategy: str) -> int:
     return len(prepare(instance, SolveParams(strategy=strategy)).pairs)
 
 
-def add_lp_columns(instance: Instance, result: dict[str, Any], seconds: float) -> None:
+def add_lp_columns(instance: Instance, result: dict[str, Any], seconds: float, resolve: bool = False) -> None:
     """`lp_bound` (per tier) and `lp_gap` (the worst tier's gap of the roster to it)."""
     from offduty.benchmarks.common import relative_gap
 
     solved = result.get("_result")
     if seconds <= 0 or solved is None or not solved.status.has_solution:
         return
-    bounds = lp_bounds(instance, result["strategy"], solved.pairs(), seconds)
+    bounds = lp_bounds(instance, result["strategy"], solved.pairs(), seconds, resolve)
     result["lp_bound"] = [None if b is None else round(b, 2) for b in bounds]
     gaps = [relative_gap(o, b) for o, b in zip(result.get("objective") or [], bounds, strict=False)]
     result["lp_gap"] = None if not gaps or any(g is None for g in gaps) else max(
@@ -150,11 +156,11 @@ def best_time(trajectory: list[tuple[float, int, float]]) -> float | None:
     return next(t for t, k, v in trajectory if k == tier and v == value)
 
 
-def run_greedy(instance: Instance, strategy: str) -> dict[str, Any]:
+def run_greedy(instance: Instance, strategy: str, resolve: bool = False) -> dict[str, Any]:
     from offduty.solver.greedy import solve_greedy
-    from offduty.solver.params import SolveParams
+    from offduty.solver.params import Resolve, SolveParams
 
-    result = solve_greedy(instance, SolveParams(strategy=strategy))
+    result = solve_greedy(instance, SolveParams(strategy=strategy, resolve=Resolve() if resolve else None))
     feasible = result.status.has_solution
     total = result.timings.get("total_s")
     row = _row(result, "greedy", strategy, total if feasible else None, [])
@@ -187,11 +193,12 @@ def _row(result: Any, peer: str, strategy: str, first: float | None,
     }
 
 
-def run_export(instance: Instance, strategy: str, npz: str, scenario: str) -> dict[str, Any]:
+def run_export(instance: Instance, strategy: str, npz: str, scenario: str,
+               resolve: bool = False) -> dict[str, Any]:
     from offduty.benchmarks.milp import export_model
 
     t = time.perf_counter()
-    model = export_model(instance, strategy, scenario=scenario)
+    model = export_model(instance, strategy, scenario=scenario, resolve=resolve)
     model.save(npz)
     return {"peer": "export", "strategy": strategy, "build_s": round(model.build_s, 4),
             "export_s": round(time.perf_counter() - t, 4), "columns": model.n_cols, "rows": model.n_rows,
@@ -210,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--npz", help="export: where to write the MILP arrays")
     parser.add_argument("--lp", type=float, default=0.0,
                         help="seconds for GLOP's LP bound of each tier after the solve (0: none)")
+    parser.add_argument("--resolve", action="store_true", help="re-solve the published roster")
     parser.add_argument("--out", default=None, help="result JSON file (default: last line of stdout)")
     args = parser.parse_args(argv)
 
@@ -222,11 +230,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.peer == "export":
         if not args.npz:
             parser.error("export needs --npz")
-        result = run_export(instance, args.strategy, args.npz, args.scenario)
+        result = run_export(instance, args.strategy, args.npz, args.scenario, args.resolve)
     elif args.peer == "greedy":
-        result = run_greedy(instance, args.strategy)
+        result = run_greedy(instance, args.strategy, args.resolve)
     else:
-        result = run_offduty(instance, args.peer, args.strategy, args.time_limit, args.out)
+        result = run_offduty(instance, args.peer, args.strategy, args.time_limit, args.out, args.resolve)
     result["scenario"] = args.scenario
     result["parse_s"] = round(parse_s, 4)
     result["peak_mb"] = peak_mb()  # before the LP bound and the verifier, which are not the solve's
@@ -236,9 +244,10 @@ def main(argv: list[str] | None = None) -> int:
         result.setdefault("extra", {})["pairs"] = eligible_pairs(instance, args.strategy)
         if args.peer == "greedy" and result["_result"].status.has_solution:
             # the list has no objective of its own: its roster's value on offduty's tiers
-            result["objective"] = tier_values(instance, args.strategy, result["_result"].pairs())
+            result["objective"] = tier_values(instance, args.strategy, result["_result"].pairs(),
+                                              args.resolve)
     if args.peer in ("offduty", "cpsat-default"):
-        add_lp_columns(instance, result, args.lp)
+        add_lp_columns(instance, result, args.lp, args.resolve)
     result.pop("_result", None)
     write_result(result, args.out)
     return 0

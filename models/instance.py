@@ -151,6 +151,16 @@ class InvoiceFees(_Strict):
     per_assignment: Annotated[float, Field(ge=0, le=L.MAX_FEE)] = 0
 
 
+#: Extension (§IV.D.3.b): the self-cancellation reasons of the SEP's drop-down list.
+DEFAULT_CANCELLATION_REASONS: tuple[str, ...] = (
+    "illness", "family emergency", "court", "on-duty assignment", "personal", "other",
+)
+
+ReasonCode = Annotated[str, Field(min_length=1, max_length=64)]
+#: A notice period in days (at most a year).
+NoticeDays = Annotated[float, Field(ge=0, le=365)]
+
+
 class Policy(_Strict):
     work_day_cap_hours: Annotated[float, Field(gt=0, le=L.MAX_DAY_HOURS)] = 16
     work_day_lead_hours: dict[HourPlanKey, DayHours] = Field(
@@ -167,6 +177,13 @@ class Policy(_Strict):
     balanced_weights: BalancedWeights = Field(default_factory=BalancedWeights)
     #: Extension: fees added to employer invoices (`service.io.invoices`).
     invoice_fees: InvoiceFees = Field(default_factory=InvoiceFees)
+    #: Extension (§IV.D.1, §IV.D.3.a-b): a self-cancellation this many days or fewer before the
+    #: detail needs a reason code and stays `cancel_pending` until the coordinator decides;
+    #: earlier, it is immediate.
+    cancellation_notice_days: NoticeDays = 14
+    #: Extension (§IV.D.3.b): the reason codes a self-cancellation may give.
+    cancellation_reasons: list[ReasonCode] = Field(
+        default_factory=lambda: list(DEFAULT_CANCELLATION_REASONS), min_length=1)
 
     def lead_hours(self, plan: HourPlan) -> float:
         key: HourPlanKey = str(plan)  # type: ignore[assignment]

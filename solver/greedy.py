@@ -12,6 +12,7 @@ solution is also the optimizer's starting hint.
 
 from __future__ import annotations
 
+import math
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from offduty.solver.params import SolveParams
 from offduty.solver.prepare import Prepared, prepare
 from offduty.solver.result import Result
 from offduty.solver.roster import roster_parts, shortages_out
+from offduty.solver.tiers import published_pairs, resolve_changes_terms
 
 
 @dataclass(frozen=True, eq=False)
@@ -108,6 +110,15 @@ def greedy_roster(prepared: Prepared) -> GreedyRoster:
         if not fits(i) and flaw is None:
             flaw = "the locked assignments break a rule between themselves"
         take(i)
+    resolve = prepared.params.resolve
+    if resolve is not None:  # a re-solve keeps the published roster first, as far as it fits
+        for i in np.flatnonzero(published_pairs(pairs) & ~locked).tolist():
+            if fits(i):
+                take(i)
+            elif resolve.freeze and flaw is None:
+                flaw = "the frozen published assignments break a rule between themselves"
+    # a re-solve's max_changes: every newcomer costs one change
+    budget = _change_budget(prepared, chosen)
 
     key = prepared.strategy.pair_order_key(a, pairs.member, pairs.position)
     order = np.lexsort((pairs.member, key, pairs.position))  # by position, then list order
@@ -116,14 +127,35 @@ def greedy_roster(prepared: Prepared) -> GreedyRoster:
     position_order = np.lexsort((np.arange(a.n_positions), -a.position_priority, a.position_start))
     for p in position_order.tolist():
         for i in candidates.get(p, ()):
-            if filled[p] >= a.position_count[p]:
+            if filled[p] >= a.position_count[p] or budget <= 0:
                 break
             if not chosen[i] and fits(int(i)):
                 take(int(i))
+                budget -= 1
 
     if not _empty_short_tavern_shifts(pairs, chosen, locked) and flaw is None:
         flaw = "the greedy list left a tavern shift with a locked member below its minimum"
+    if _change_budget(prepared, chosen) < 0 and flaw is None:
+        flaw = "the greedy list needs more changes than max_changes allows"
     return GreedyRoster(chosen, flaw)
+
+
+def acceptable(prepared: Prepared, greedy: GreedyRoster) -> bool:
+    """The greedy roster keeps every rule: no flaw, and floors met unless understaffing is allowed
+    (the list does not plan for staffing floors)."""
+    if not greedy.valid:
+        return False
+    p = prepared
+    return p.params.allow_understaffed or not shortages_out(p.arrays, p.pairs.position[greedy.chosen])
+
+
+def _change_budget(prepared: Prepared, chosen: IntArray) -> int | float:
+    """Changes a re-solve may still make with the roster `chosen` (infinite without a limit)."""
+    resolve = prepared.params.resolve
+    if resolve is None or resolve.max_changes is None:
+        return math.inf
+    terms = resolve_changes_terms(prepared.pairs)
+    return resolve.max_changes - (int((terms.coeffs * chosen[terms.variables]).sum()) + terms.offset)
 
 
 def _empty_short_tavern_shifts(pairs: Pairs, chosen: IntArray, locked: np.ndarray) -> bool:

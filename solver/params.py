@@ -62,6 +62,25 @@ class EngineParams:
 
 
 @dataclass(frozen=True)
+class Resolve:
+    """A re-solve of a published roster (docs/resolve.md).
+
+    The instance's `assignments` are the published roster and its `cancellations` the vacated
+    places. The tiers become: 1 coverage, 2 changes (the symmetric difference between the new
+    roster and the published one, cancelled pairs not counted: a member moved counts two),
+    3 the strategy over the newcomers only."""
+
+    #: Nobody on the published roster may be moved or dropped: only vacated places are filled.
+    freeze: bool = False
+    #: At most this many changes (a hard limit: coverage gives way to it).
+    max_changes: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.max_changes is not None and self.max_changes < 0:
+            raise ValueError(f"max_changes must be 0 or more, not {self.max_changes}")
+
+
+@dataclass(frozen=True)
 class SolveParams:
     """The problem's options: what is solved and for how long. `engine` holds the tuning."""
 
@@ -71,6 +90,9 @@ class SolveParams:
     time_limit: float = 60.0
     #: Report unmet C-STAFFING-RATIO floors as shortages instead of answering infeasible.
     allow_understaffed: bool = False
+    #: A re-solve of the instance's published roster (changes before the strategy); None: a plain
+    #: solve, where a current roster only breaks ties after the strategy (DESIGN.md tier 3).
+    resolve: Resolve | None = None
     engine: EngineParams = field(default_factory=EngineParams)
 
     def __post_init__(self) -> None:

@@ -11,15 +11,18 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from offduty.constraints.base import Pairs
 from offduty.constraints.eligibility import Eligibility, compute_eligibility
 from offduty.distribution.base import Strategy
 from offduty.distribution.registry import get_strategy
-from offduty.models.arrays import InstanceArrays
+from offduty.models.arrays import BoolArray, InstanceArrays, IntArray
 from offduty.models.instance import Instance
 from offduty.solver.builder import CpSatModel
 from offduty.solver.params import SolveParams
-from offduty.solver.tiers import Tier, changes_terms, coverage_terms
+from offduty.solver.roster import roster_parts
+from offduty.solver.tiers import Tier, forced_drops, tier_plan
 
 
 @dataclass(frozen=True, eq=False)
@@ -42,6 +45,10 @@ class Prepared:
     started: float
     #: Seconds spent on arrays, eligibility and strategy.
     prepare_s: float
+    #: A re-solve narrowed to a neighbourhood (`narrowed`): the whole problem, for the report.
+    whole: Prepared | None = None
+    #: ... and the index in `whole.pairs` of each of this problem's pairs.
+    whole_index: IntArray | None = None
     _model: BuiltModel | None = field(default=None, init=False, repr=False)
 
     @property
@@ -69,12 +76,35 @@ class Prepared:
         cpsat = CpSatModel(self.arrays, self.pairs, allow_understaffed=self.params.allow_understaffed)
         cpsat.conflicts.extend(self.eligibility.unkeepable_locks())
         cpsat.build()
-        tiers = [Tier("coverage", coverage_terms(self.pairs)),
-                 Tier(self.params.strategy, self.strategy.terms(cpsat))]
-        changes = changes_terms(self.pairs)
-        if changes is not None:
-            tiers.append(Tier("changes", changes))
-        return BuiltModel(cpsat, tuple(tiers), time.perf_counter() - t)
+        tiers = tier_plan(cpsat, self.strategy, self.params)
+        return BuiltModel(cpsat, tiers, time.perf_counter() - t)
+
+    def conflicts(self) -> list[str]:
+        """Why no roster can exist, found before any model: locked assignments a rule excludes,
+        a re-solve whose forced changes already exceed its `max_changes`."""
+        out = self.eligibility.unkeepable_locks()
+        resolve = self.params.resolve
+        if resolve is not None and resolve.max_changes is not None:
+            forced = forced_drops(self.pairs)
+            if forced > resolve.max_changes:
+                out.append(f"{forced} published assignments are no longer allowed by the rules, more "
+                           f"than the {resolve.max_changes} changes allowed")
+        return out
+
+    def narrowed(self, keep: BoolArray) -> Prepared:
+        """The same problem over the pairs `keep` only (the others fixed at 0). The solution
+        report (`roster_parts`) still speaks of the whole problem."""
+        whole = self.whole or self
+        base = self.whole_index if self.whole_index is not None else np.arange(len(self.pairs))
+        eligibility = Eligibility(self.eligibility.reason, self.pairs.subset(keep))
+        return Prepared(self.instance, self.params, self.strategy, self.arrays, eligibility, self.started,
+                        self.elapsed(), whole, base[keep])
+
+    def roster_parts(self, chosen: IntArray) -> dict[str, object]:
+        """The solution fields of the roster made of pairs `chosen`, over the whole problem."""
+        if self.whole is None or self.whole_index is None:
+            return roster_parts(self.eligibility, chosen)
+        return roster_parts(self.whole.eligibility, self.whole_index[chosen])
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.started

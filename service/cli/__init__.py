@@ -1,6 +1,12 @@
 """The `offduty` command line. Each module registers its commands on the one Typer app."""
 
-from offduty.service.cli import comparing, data, server, solving  # noqa: F401  (registers their commands)
+from offduty.service.cli import (  # noqa: F401  (registers their commands)
+    comparing,
+    data,
+    roster,
+    server,
+    solving,
+)
 from offduty.service.cli.app import app, run
 
 

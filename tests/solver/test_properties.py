@@ -100,7 +100,9 @@ def positions_of(inst: Instance) -> dict[str, Any]:
     return {p.id: p for ev in inst.events for s in ev.shifts for p in s.positions}
 
 
-def brute_force(inst: Instance, candidates: str, allow_understaffed: bool) -> BruteForce:
+def candidate_rosters(inst: Instance, candidates: str) -> list[tuple[Pair, ...]] | None:
+    """Every roster the subset-closed rules accept (to be verified in full), or None when there
+    are too many to enumerate."""
     positions = positions_of(inst)
 
     def subset_violations(roster: list[Pair]) -> list[Violation]:
@@ -110,7 +112,7 @@ def brute_force(inst: Instance, candidates: str, allow_understaffed: bool) -> Br
     pairs = [(m.id, p) for m in inst.members for p in positions
              if not subset_violations([(m.id, p)])]
     if len(pairs) > MAX_PAIRS:
-        return BruteForce(enumerable=False)
+        return None
     locked = {(a.member, a.position) for a in inst.assignments if a.locked}
     by_member: dict[str, list[Pair]] = defaultdict(list)
     for pair in pairs:
@@ -140,8 +142,15 @@ def brute_force(inst: Instance, candidates: str, allow_understaffed: bool) -> Br
                     combined.append(merged)
         rosters = combined
         if len(rosters) > MAX_ROSTERS:
-            return BruteForce(enumerable=False)
+            return None
+    return rosters
 
+
+def brute_force(inst: Instance, candidates: str, allow_understaffed: bool) -> BruteForce:
+    rosters = candidate_rosters(inst, candidates)
+    if rosters is None:
+        return BruteForce(enumerable=False)
+    positions = positions_of(inst)
     rank = seniority_ranks(inst)
     required = sum(p.priority * p.count for p in positions.values())
     previous = {(a.member, a.position) for a in inst.assignments if not a.locked}
