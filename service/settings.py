@@ -77,6 +77,20 @@ class Settings(BaseSettings):
     #: Jobs one comparison may create (strategies × policies).
     max_comparison_jobs: int = Field(default=12, ge=1)
 
+    # --- notifications outbox (docs/resolve.md) -------------------------------------------------
+    #: SMTP server for e-mail notices (none: no e-mail channel).
+    notify_smtp_host: str | None = None
+    notify_smtp_port: int = Field(default=25, ge=1, le=65535)
+    notify_smtp_from: str = "offduty@localhost"
+    #: The agency's webhook for every notice, signed with `notify_webhook_secret` (HMAC-SHA256).
+    notify_webhook_url: str | None = None
+    notify_webhook_secret: str | None = Field(default=None, repr=False)
+    #: Retries: after a failure wait base × 2^attempts seconds, at most `notify_retry_max_s`.
+    notify_retry_base_s: float = Field(default=2.0, gt=0)
+    notify_retry_max_s: float = Field(default=600.0, gt=0)
+    #: How often the server's deliverer looks for due messages.
+    notify_interval_s: float = Field(default=1.0, gt=0)
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")

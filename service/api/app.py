@@ -25,10 +25,11 @@ from offduty.models.solution import Solution
 from offduty.service.api import problems
 from offduty.service.api.deps import _AuthCache
 from offduty.service.api.limits import BodySizeLimit, RateLimiter
-from offduty.service.api.routers import comparisons, health, jobs, keys, validation
+from offduty.service.api.routers import comparisons, health, jobs, keys, rosters, validation
 from offduty.service.settings import Settings
 from offduty.service.store import Store
 from offduty.service.usecases.jobs import Services, recover_stalled
+from offduty.service.usecases.published import deliver_due
 from offduty.service.worker import LocalPool, LocalQueue, ProcrastinateQueue
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,23 @@ class _Recovery:
                 log.warning("recovering stalled jobs failed", exc_info=True)
 
 
+class _Outbox:
+    """Delivers the notifications outbox every `notify_interval_s` (any number of servers and
+    workers may run one: messages are claimed compare-and-set)."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._loop, name="offduty-outbox", daemon=True)
+
+    def _loop(self) -> None:
+        while not self.stop.wait(self.services.settings.notify_interval_s):
+            try:
+                deliver_due(self.services)
+            except Exception:
+                log.warning("delivering notifications failed", exc_info=True)
+
+
 def create_app(
     settings: Settings | None = None, *, run_workers: bool = True, migrate: bool = True
 ) -> FastAPI:
@@ -69,6 +87,10 @@ def create_app(
             await run_in_threadpool(services.store.upgrade)
         pool: LocalPool | None = None
         recovery: _Recovery | None = None
+        outbox: _Outbox | None = None
+        if run_workers:
+            outbox = _Outbox(services)
+            outbox.thread.start()
         if run_workers and isinstance(services.queue, LocalQueue):
             pool = services.queue.pool = LocalPool(services).start()
         elif run_workers:
@@ -81,6 +103,8 @@ def create_app(
                 await run_in_threadpool(pool.stop)
             if recovery is not None:
                 recovery.stop.set()
+            if outbox is not None:
+                outbox.stop.set()
             services.store.close()
 
     app = FastAPI(
@@ -99,7 +123,7 @@ def create_app(
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     problems.install(app)
     api = APIRouter(prefix=PREFIX)
-    for module in (jobs, comparisons, validation, keys, health):
+    for module in (jobs, comparisons, rosters, validation, keys, health):
         api.include_router(module.router)
     app.include_router(api)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import smtplib
 import time
 import urllib.error
@@ -27,6 +28,7 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Any, Protocol
 
+log = logging.getLogger(__name__)
 SIGNATURE_HEADER = "Offduty-Signature"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 #: A signature older than this is refused by `verify_signature` (seconds).
@@ -53,7 +55,8 @@ class Outgoing:
 
 
 class Sender(Protocol):
-    channel: str
+    @property
+    def channel(self) -> str: ...
 
     def can_reach(self, message: Outgoing) -> bool: ...
 
@@ -161,3 +164,17 @@ class WebhookSender:
             raise DeliveryError(f"webhook {self.url}: {type(exc).__name__}: {exc}") from exc
         if not 200 <= status < 300:
             raise DeliveryError(f"webhook {self.url}: HTTP {status}")
+
+
+@dataclass(frozen=True)
+class LogSender:
+    """The channel of last resort when no sender is configured: the notice goes to the log."""
+
+    channel: str = "log"
+
+    def can_reach(self, message: Outgoing) -> bool:
+        return True
+
+    def send(self, message: Outgoing) -> None:
+        log.info("notice %s to %s %s: %s", message.key, message.recipient_kind, message.recipient,
+                 message.subject)
