@@ -95,6 +95,9 @@ class JobParameters(BaseModel):
     seed: int
     cpsat_workers: int
     variant: dict[str, Any] | None = Field(None, description="The policy variant (comparison jobs).")
+    resolve: dict[str, Any] | None = Field(
+        None, description="A batch group's re-solve options: freeze, max_changes (batch jobs)."
+    )
 
 
 class JobLinks(BaseModel):

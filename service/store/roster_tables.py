@@ -102,4 +102,25 @@ class OutboxMessage(Base):
     delivered_at: Mapped[dt.datetime | None]
 
 
-__all__ = ["OutboxMessage", "Roster", "RosterCancellation", "RosterVersion"]
+class Batch(Base):
+    __tablename__ = "batches"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    agency: Mapped[str] = mapped_column(String(64), index=True)
+    key_id: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    #: strategy, time limit, freeze, max_changes
+    request: Mapped[dict[str, Any]]
+    created_at: Mapped[dt.datetime]
+
+
+class BatchJob(Base):
+    __tablename__ = "batch_jobs"
+
+    batch_id: Mapped[str] = mapped_column(ForeignKey("batches.id"), primary_key=True)
+    group_index: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("solve_jobs.id"))
+    events: Mapped[list[Any]] = mapped_column(JSON)
+
+
+__all__ = ["Batch", "BatchJob", "OutboxMessage", "Roster", "RosterCancellation", "RosterVersion"]

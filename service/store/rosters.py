@@ -17,7 +17,14 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from offduty.service.store.repository import Store, now
-from offduty.service.store.roster_tables import OutboxMessage, Roster, RosterCancellation, RosterVersion
+from offduty.service.store.roster_tables import (
+    Batch,
+    BatchJob,
+    OutboxMessage,
+    Roster,
+    RosterCancellation,
+    RosterVersion,
+)
 
 
 @dataclass(frozen=True)
@@ -108,6 +115,18 @@ class OutboxRecord:
     last_error: str | None
     created_at: dt.datetime
     delivered_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class BatchRecord:
+    id: str
+    agency: str
+    key_id: str
+    name: str
+    request: dict[str, Any]
+    created_at: dt.datetime
+    #: (group index, job id, event ids), by group.
+    groups: list[tuple[int, str, list[str]]]
 
 
 class VersionConflict(Exception):
@@ -214,6 +233,43 @@ class RosterStore:
                 .order_by(RosterCancellation.requested_at, RosterCancellation.id)
             )
             return [_cancellation(r) for r in s.scalars(q)]
+
+    # --- batches ---------------------------------------------------------------------------------
+
+    def add_batch(self, batch: BatchRecord) -> None:
+        """The batch and the job of each group (the jobs exist already)."""
+        with self.store._write() as s:
+            s.add(
+                Batch(
+                    id=batch.id,
+                    agency=batch.agency,
+                    key_id=batch.key_id,
+                    name=batch.name[:200],
+                    request=batch.request,
+                    created_at=batch.created_at,
+                )
+            )
+            s.flush()
+            for index, job_id, events in batch.groups:
+                s.add(BatchJob(batch_id=batch.id, group_index=index, job_id=job_id, events=events))
+
+    def get_batch(self, batch_id: str, agency: str | None = None) -> BatchRecord | None:
+        with self.store._read() as s:
+            row = s.get(Batch, batch_id)
+            if row is None or (agency is not None and row.agency != agency):
+                return None
+            links = s.scalars(
+                select(BatchJob).where(BatchJob.batch_id == batch_id).order_by(BatchJob.group_index)
+            )
+            return BatchRecord(
+                row.id,
+                row.agency,
+                row.key_id,
+                row.name,
+                dict(row.request),
+                row.created_at,
+                [(j.group_index, j.job_id, [str(e) for e in j.events]) for j in links],
+            )
 
     # --- outbox ---------------------------------------------------------------------------------
 

@@ -52,6 +52,7 @@ from offduty.service.usecases.loading import invalid_input_result, load
 from offduty.service.usecases.solving import RosterRejected, solve_verified
 from offduty.service.usecases.variants import PolicyVariant, VariantError, apply_variant, parse_variant
 from offduty.solver import EngineParams, Progress, Result, SolveParams
+from offduty.solver.params import Resolve
 
 log = logging.getLogger(__name__)
 
@@ -449,6 +450,8 @@ def run(services: Services, job_id: str, attempt: int, stop: threading.Event) ->
         candidates=Candidates(p["candidates"]),
         time_limit=float(p["time_limit"]),
         allow_understaffed=bool(p["allow_understaffed"]),
+        # a batch re-solve's group (usecases.batches_api): its published roster kept first
+        resolve=Resolve(**p["resolve"]) if p.get("resolve") is not None else None,
         engine=EngineParams(workers=int(p.get("cpsat_workers", 1)), seed=int(p.get("seed", 0))),
     )
     try:

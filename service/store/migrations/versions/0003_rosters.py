@@ -1,4 +1,5 @@
-"""Published rosters, their immutable versions, cancellations, the notifications outbox.
+"""Published rosters, their immutable versions, cancellations, the notifications outbox; batch
+re-solves (a batch and the solve job of each of its groups).
 
 Roster versions cannot be altered: triggers refuse every UPDATE and DELETE of `roster_versions`
 on both databases (the repository never issues one; the triggers make it a fact of the store).
@@ -98,6 +99,22 @@ def upgrade() -> None:
         sa.Column("delivered_at", TZ, nullable=True),
     )
     op.create_index("ix_outbox_due", "outbox_messages", ["state", "next_attempt_at"])
+    op.create_table(
+        "batches",
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("agency", sa.String(64), nullable=False, index=True),
+        sa.Column("key_id", sa.String(32), nullable=False),
+        sa.Column("name", sa.String(200), nullable=False),
+        sa.Column("request", sa.JSON(), nullable=False),
+        sa.Column("created_at", TZ, nullable=False),
+    )
+    op.create_table(
+        "batch_jobs",
+        sa.Column("batch_id", sa.String(36), sa.ForeignKey("batches.id"), primary_key=True),
+        sa.Column("group_index", sa.Integer(), primary_key=True),
+        sa.Column("job_id", sa.String(36), sa.ForeignKey("solve_jobs.id"), nullable=False),
+        sa.Column("events", sa.JSON(), nullable=False),
+    )
     for statement in POSTGRES_TRIGGERS if op.get_bind().dialect.name == "postgresql" else SQLITE_TRIGGERS:
         op.execute(statement)
 
@@ -107,5 +124,12 @@ def downgrade() -> None:
         op.execute("DROP TRIGGER IF EXISTS roster_versions_immutable ON roster_versions")
         op.execute("DROP FUNCTION IF EXISTS offduty_roster_versions_immutable()")
     op.drop_index("ix_outbox_due", table_name="outbox_messages")
-    for table in ("outbox_messages", "roster_cancellations", "roster_versions", "rosters"):
+    for table in (
+        "batch_jobs",
+        "batches",
+        "outbox_messages",
+        "roster_cancellations",
+        "roster_versions",
+        "rosters",
+    ):
         op.drop_table(table)
