@@ -4,6 +4,7 @@ from offduty.service.cli import (  # noqa: F401  (registers their commands)
     comparing,
     data,
     roster,
+    rosters_client,
     server,
     solving,
 )

@@ -18,18 +18,20 @@ from offduty.service.store.rosters import (
     VersionConflict,
 )
 
-#: Later than the messages are written (they are due from their creation on).
-NOW = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)
-
 
 def message(key: str, channel: str = "webhook") -> NewMessage:
     return NewMessage(f"{key}:{channel}", key, channel, "assigned", "member", "M1", None, "s", "b", {"k": 1})
 
 
 def roster(rosters: RosterStore) -> RosterRecord:
-    record = RosterRecord("r1", "kcpd", "k_1", "game", "job-1", "{}", "seniority", {}, 1, NOW)
-    rosters.create(record, NewVersion("publish", "published", "k_1", [("M1", "P1")], {"added": []}),
-                   [message("a"), message("b")])
+    record = RosterRecord(
+        "r1", "kcpd", "k_1", "game", "job-1", "{}", "seniority", {}, 1, dt.datetime.now(dt.UTC)
+    )
+    rosters.create(
+        record,
+        NewVersion("publish", "published", "k_1", [("M1", "P1")], {"added": []}),
+        [message("a"), message("b")],
+    )
     return record
 
 
@@ -43,8 +45,10 @@ def test_versions_are_immutable_and_compare_and_set(store: Store) -> None:
         rosters.add_version("r1", 1, second, [])
     assert [v.number for v in rosters.versions("r1")] == [1, 2]
     assert rosters.get("r1").current_version == 2  # type: ignore[union-attr]
-    for statement in ("UPDATE roster_versions SET reason = 'edited' WHERE number = 1",
-                      "DELETE FROM roster_versions WHERE number = 2"):
+    for statement in (
+        "UPDATE roster_versions SET reason = 'edited' WHERE number = 1",
+        "DELETE FROM roster_versions WHERE number = 2",
+    ):
         with pytest.raises(DBAPIError, match="immutable"), store.engine.begin() as conn:
             conn.execute(sqlalchemy.text(statement))
     assert rosters.version("r1", 1).reason == "published"  # type: ignore[union-attr]
@@ -54,13 +58,14 @@ def test_versions_are_immutable_and_compare_and_set(store: Store) -> None:
 def test_a_message_is_claimed_once_and_retried_later(store: Store) -> None:
     rosters = RosterStore(store)
     roster(rosters)
+    now = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)  # the messages are due from their creation on
     lease = dt.timedelta(seconds=60)
-    first = rosters.claim_due(NOW + dt.timedelta(seconds=1), lease)
+    first = rosters.claim_due(now + dt.timedelta(seconds=1), lease)
     assert {m.message_key for m in first} == {"a", "b"}
-    assert rosters.claim_due(NOW + dt.timedelta(seconds=2), lease) == []  # held by the first claim
+    assert rosters.claim_due(now + dt.timedelta(seconds=2), lease) == []  # held by the first claim
     a, b = sorted(first, key=lambda m: m.message_key)
-    rosters.delivered(a.id, NOW)
-    rosters.retry_later(b.id, NOW + dt.timedelta(seconds=30), "SMTP down")
-    assert rosters.claim_due(NOW + dt.timedelta(seconds=10), lease) == []  # b waits for its backoff
-    (again,) = rosters.claim_due(NOW + dt.timedelta(seconds=31), lease)
+    rosters.delivered(a.id, now)
+    rosters.retry_later(b.id, now + dt.timedelta(seconds=30), "SMTP down")
+    assert rosters.claim_due(now + dt.timedelta(seconds=10), lease) == []  # b waits for its backoff
+    (again,) = rosters.claim_due(now + dt.timedelta(seconds=31), lease)
     assert again.message_key == "b" and again.attempts == 1 and again.last_error == "SMTP down"
