@@ -12,7 +12,6 @@ import tempfile
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 from rich.markup import escape
 from rich.table import Table
@@ -30,7 +29,6 @@ from offduty.service.cli.solving import (
     finite_seconds,
     load,
 )
-from offduty.service.reports.comparison import cell, write_comparison
 
 #: Members listed per variant (who loses or gains hours) and per --diff on the terminal.
 SHOWN_MEMBERS = 10
@@ -107,6 +105,8 @@ def compare(
 def _write(report: uc.ComparisonReport, out: Path, instance_path: Path) -> tuple[Path, dict[str, Path]]:
     """Write the report's files into `out`, or, if that fails after all, next to the instance or
     in the temporary directory (a finished comparison is never lost to a full disk)."""
+    from offduty.service.reports.comparison import write_comparison  # matplotlib, only when writing
+
     fallbacks = [instance_path.parent / f"{instance_path.stem}-comparison",
                  Path(tempfile.gettempdir()) / f"{instance_path.stem}-comparison"]
     for folder in [out, *fallbacks]:
@@ -158,6 +158,10 @@ def _diff_pair(diff: str | None, plan: uc.Plan) -> tuple[str, str] | None:
 
 
 def comparison_table(report: uc.ComparisonReport) -> Table:
+    import pandas as pd  # loaded with the comparison, not with the command line
+
+    from offduty.service.reports.comparison import cell
+
     title = f"compared · {escape(report.instance_name or 'instance')}"
     hidden = set() if report.variants else {"variant", "members_losing", "members_gaining"}
     if len(report.strategies) == 1:  # one strategy: named in the title, not in every row
@@ -201,6 +205,8 @@ def _explanations(report: uc.ComparisonReport) -> None:
 
 
 def _variant_members(report: uc.ComparisonReport, out: Path) -> None:
+    import pandas as pd
+
     strategy = report.strategies[0]
     for v in report.variants:
         changes = uc.variant_changes(report, v.name, strategy)

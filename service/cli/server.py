@@ -24,7 +24,6 @@ from rich.table import Table
 
 from offduty.service.cli.app import Exit, app, console, out_console
 from offduty.service.settings import Settings
-from offduty.service.store import redacted
 from offduty.service.usecases import keys as key_uc
 
 db_app = typer.Typer(help="The job store's database.", no_args_is_help=True)
@@ -89,7 +88,7 @@ def serve(
     settings = _settings(db, workers=workers)
     where = "local pool" if settings.is_sqlite else "`offduty worker` processes"
     console.print(
-        f"offduty: {escape(redacted(settings.database_url))}; solves run in {where}", highlight=False
+        f"offduty: {escape(_redacted(settings.database_url))}; solves run in {where}", highlight=False
     )
     uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level.lower(), access_log=False)
 
@@ -130,10 +129,16 @@ def db_upgrade(db: DbOpt = None) -> None:
     settings = _settings(db)
     store = Store(settings.database_url)
     store.upgrade()
-    out_console.print(f"{escape(redacted(settings.database_url))}: schema is current", highlight=False)
+    out_console.print(f"{escape(_redacted(settings.database_url))}: schema is current", highlight=False)
 
 
 # --- keys --------------------------------------------------------------------------------------
+
+
+def _redacted(url: str) -> str:
+    from offduty.service.store import redacted  # SQLAlchemy loads only for the commands that use it
+
+    return redacted(url)
 
 
 def _store(db: str | None) -> Any:

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from offduty.distribution.metrics import gini
-from offduty.service.usecases.compare import BASE, ComparisonReport, variant_changes
+from offduty.service.usecases.comparison import BASE, ComparisonReport, variant_changes
 
 #: How each column of the table is written in the Markdown page: integers with separators,
 #: decimals fixed (never scientific notation), an empty cell as "–".

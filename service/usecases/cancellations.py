@@ -30,7 +30,6 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from offduty.models.instance import Cancellation, Instance
 from offduty.service.usecases.rosters import Pair, pairs_of
-from offduty.solver import verify
 
 #: Stems that mark a comment as medical detail (§IV.D.3.c(2)); matched at the start of a word,
 #: case-insensitively. Simple on purpose: it catches the common words, and a coordinator reads
@@ -215,6 +214,8 @@ def transfer(instance: Instance, roster: Iterable[Any], *, from_member: str, to_
         raise CancellationError("from", f"{from_member} does not hold {position} in the current roster")
     if (to_member, position) in pairs:
         raise CancellationError("to", f"{to_member} already holds {position}")
+    from offduty.solver.verify import verify  # the solver package loads only for a transfer
+
     after = (pairs - {(from_member, position)}) | {(to_member, position)}
     before = {(v.code, v.message)
               for v in verify(instance, pairs, candidates=candidates, allow_understaffed=True)}

@@ -15,8 +15,10 @@ import re
 import secrets
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from offduty.service.store import KeyRecord, Store, now
+if TYPE_CHECKING:
+    from offduty.service.store import KeyRecord, Store
 
 TOKEN_PREFIX = "odk_"
 AGENCY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
@@ -58,6 +60,8 @@ def create_key(store: Store, role: Role | str, agency: str, name: str = "") -> N
     if not AGENCY_PATTERN.match(agency):
         raise ValueError(f"agency {agency!r}: use lower-case letters, digits, '_', '-' or '.' (at most 64)")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    from offduty.service.store import KeyRecord, now  # the database layer loads only when used
+
     record = KeyRecord(
         id="k_" + secrets.token_hex(6), name=name[:200], role=role.value, agency=agency, created_at=now()
     )

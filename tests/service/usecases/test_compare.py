@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from offduty.service.reports.comparison import write_comparison as write
-from offduty.service.usecases.compare import COLUMNS, ComparisonReport, compare, diff
+from offduty.service.usecases.comparison import COLUMNS, ComparisonReport, compare, diff
 from offduty.solver.params import EngineParams, SolveParams
 from tests.distribution.helpers import distinguishing_instance
 
