@@ -11,6 +11,7 @@ its size and nesting depth are limited (`models.limits`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 from collections import Counter, defaultdict
@@ -132,17 +133,30 @@ def parse_instance(raw: Any) -> Instance:
 
 def _scan(raw: Any) -> Iterator[Problem]:
     """Nesting deeper than the limit (iteratively: the document may be deeper than Python's stack)."""
+    stack: list[tuple[Any, int]] = [(raw, 0)]
+    while stack:
+        value, depth = stack.pop()
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+        if children and depth >= L.MAX_DEPTH:
+            yield Problem(format_path(_deep_path(raw)[:4]) + "…", f"objects and lists nested deeper "
+                          f"than {L.MAX_DEPTH} levels", ProblemKind.UNREADABLE)
+            return
+        # Only containers go on the stack: a leaf cannot be too deep unless its container is.
+        stack.extend((v, depth + 1) for v in children if isinstance(v, dict | list))
+
+
+def _deep_path(raw: Any) -> tuple[str | int, ...]:
+    """Where the first value deeper than the limit is (only asked once one is known to be)."""
     stack: list[tuple[Any, tuple[str | int, ...]]] = [(raw, ())]
     while stack:
         value, loc = stack.pop()
         if len(loc) > L.MAX_DEPTH:
-            yield Problem(format_path(loc[:4]) + "…", f"objects and lists nested deeper than "
-                          f"{L.MAX_DEPTH} levels", ProblemKind.UNREADABLE)
-            return
+            return loc
         if isinstance(value, dict):
             stack.extend((v, (*loc, str(k))) for k, v in value.items())
         elif isinstance(value, list):
             stack.extend((v, (*loc, i)) for i, v in enumerate(value))
+    return ()
 
 
 def _from_pydantic(exc: ValidationError) -> Iterator[Problem]:
@@ -196,8 +210,12 @@ def _list(obj: Any, key: str) -> list[Any]:
 
 def _time(value: Any) -> dt.datetime | None:
     """An aware datetime, or None when the value is not one (pydantic reports those)."""
-    if not isinstance(value, str):
-        return None
+    return _parse_time(value) if isinstance(value, str) else None
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _parse_time(value: str) -> dt.datetime | None:
+    # Rosters repeat the same few thousand shift and tour times across members.
     try:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError:
@@ -404,28 +422,30 @@ def check_consistency(raw: dict[str, Any]) -> list[Problem]:
             problems.append(Problem(locked_paths[position][-1],
                                     f"{n} locked assignments on position {position!r}, "
                                     f"whose count is {count}", ProblemKind.POLICY))
-    problems.extend(check_horizon(raw))
-    problems.extend(check_whole_minutes(raw))
+    timed = _timed(raw)
+    problems.extend(check_horizon(raw, timed))
+    problems.extend(check_whole_minutes(raw, timed))
     return problems
 
 
-#: Times that bound a tour, leave, shift or window, by the list they are in.
-_TIMED_INTERVALS = (".tours[", ".leaves[", ".shifts[", ".window.")
 #: Durations the rules count with, in hours.
 _HOUR_FIELDS = ("work_day_cap_hours", "max_secondary_hours_per_week", "min_rest_hours")
 
+#: A time of the document: where it is (a path as a tuple, formatted only for a problem), its
+#: text, its parsed value, and whether it bounds an interval (a tour, leave, shift or window).
+_Timed = tuple[tuple[str | int, ...], str, dt.datetime, bool]
 
-def check_whole_minutes(raw: dict[str, Any]) -> list[Problem]:
+
+def check_whole_minutes(raw: dict[str, Any], timed: list[_Timed] | None = None) -> list[Problem]:
     """Interval times and the hours the rules count with are whole minutes.
 
     The model counts on a clock of whole minutes; a tour ending 30 s into a shift, or a cap of
     15.999 h, would be judged differently by it and by the exact verifier. Application and
     cancellation times may carry seconds: they only order members."""
-    problems = [Problem(path, f"{value} is not on a whole minute (seconds must be 0)",
+    timed = _timed(raw) if timed is None else timed
+    problems = [Problem(format_path(where), f"{value} is not on a whole minute (seconds must be 0)",
                         ProblemKind.OUT_OF_RANGE)
-                for path, value in _times(raw)
-                if any(mark in path for mark in _TIMED_INTERVALS)
-                and (t := _time(value)) is not None and (t.second or t.microsecond)]
+                for where, value, t, bounds in timed if bounds and (t.second or t.microsecond)]
     policy = raw.get("policy") if isinstance(raw.get("policy"), dict) else {}
     assert isinstance(policy, dict)
     hours = [(f"policy.{key}", policy.get(key)) for key in _HOUR_FIELDS]
@@ -434,7 +454,7 @@ def check_whole_minutes(raw: dict[str, Any]) -> list[Problem]:
         hours += [(f"policy.work_day_lead_hours.{k}", v) for k, v in leads.items()]
     for i, member in enumerate(_list(raw, "members")):
         for j, tour in enumerate(_list(member, "tours")):
-            if isinstance(tour, dict):
+            if isinstance(tour, dict) and tour.get("exception_hours") is not None:
                 hours.append((f"members[{i}].tours[{j}].exception_hours", tour.get("exception_hours")))
     for path, value in hours:
         number = _number(value)
@@ -452,47 +472,57 @@ def _too_long(span: tuple[dt.datetime, dt.datetime], path: str, what: str) -> li
                     f"{L.MAX_SHIFT_HOURS} h", ProblemKind.OUT_OF_RANGE)]
 
 
-def _times(raw: dict[str, Any]) -> Iterator[tuple[str, Any]]:
-    """(path, value) of every time of the document."""
+def _timed(raw: dict[str, Any]) -> list[_Timed]:
+    """Every readable time of the document (the others are pydantic's to report)."""
+    return [(where, value, t, bounds) for where, value, bounds in _times(raw)
+            if (t := _time(value)) is not None]
+
+
+def _times(raw: dict[str, Any]) -> Iterator[tuple[tuple[str | int, ...], Any, bool]]:
+    """(where, value, bounds an interval) of every time of the document."""
     for i, member in enumerate(_list(raw, "members")):
-        path = f"members[{i}]"
         if isinstance(member, dict):
-            yield f"{path}.last_worked", member.get("last_worked")
+            yield ("members", i, "last_worked"), member.get("last_worked"), False
         for key in ("tours", "leaves"):
             for j, item in enumerate(_list(member, key)):
                 if isinstance(item, dict):
-                    yield f"{path}.{key}[{j}].start", item.get("start")
-                    yield f"{path}.{key}[{j}].end", item.get("end")
+                    yield ("members", i, key, j, "start"), item.get("start"), True
+                    yield ("members", i, key, j, "end"), item.get("end"), True
     for i, event in enumerate(_list(raw, "events")):
         window = event.get("window") if isinstance(event, dict) else None
         if isinstance(window, dict):
-            yield f"events[{i}].window.start", window.get("start")
-            yield f"events[{i}].window.end", window.get("end")
+            yield ("events", i, "window", "start"), window.get("start"), True
+            yield ("events", i, "window", "end"), window.get("end"), True
         for j, shift in enumerate(_list(event, "shifts")):
             if isinstance(shift, dict):
-                yield f"events[{i}].shifts[{j}].start", shift.get("start")
-                yield f"events[{i}].shifts[{j}].end", shift.get("end")
+                yield ("events", i, "shifts", j, "start"), shift.get("start"), True
+                yield ("events", i, "shifts", j, "end"), shift.get("end"), True
     for key in ("applications", "cancellations"):
         for i, item in enumerate(_list(raw, key)):
             if isinstance(item, dict):
-                yield f"{key}[{i}].at", item.get("at")
+                yield (key, i, "at"), item.get("at"), False
 
 
-def check_horizon(raw: dict[str, Any]) -> list[Problem]:
+def check_horizon(raw: dict[str, Any], timed: list[_Timed] | None = None) -> list[Problem]:
     """Every time within `HORIZON_DAYS` of the median of all the instance's times; seniority
     dates not absurd.
 
     A typo year (1926 or 2206 for 2026) would otherwise tile work days across centuries. The
     centre is the median of every time of the file (tours, leaves, shifts, applications, ...), so
     that the typo is reported where it is, not every other date of the file."""
-    timed = [(path, value, t) for path, value in _times(raw) if (t := _time(value)) is not None]
+    timed = _timed(raw) if timed is None else timed
     if not timed:
         return []
-    centre = sorted(t for _, _, t in timed)[len(timed) // 2]
+    # Seconds since the epoch: comparing aware datetimes asks each for its offset, every time.
+    stamps = [t.timestamp() for _, _, t, _ in timed]
+    middle = sorted(range(len(stamps)), key=stamps.__getitem__)[len(stamps) // 2]
+    centre, centre_s = timed[middle][2], stamps[middle]
     horizon = dt.timedelta(days=L.HORIZON_DAYS)
-    problems = [Problem(path, f"{value} is more than {L.HORIZON_DAYS} days from the instance's other "
-                        f"times (they centre on {centre:%Y-%m-%d})", ProblemKind.OUT_OF_RANGE)
-                for path, value, t in timed if abs(t - centre) > horizon]
+    reach = horizon.total_seconds()
+    problems = [Problem(format_path(where), f"{value} is more than {L.HORIZON_DAYS} days from the "
+                        f"instance's other times (they centre on {centre:%Y-%m-%d})",
+                        ProblemKind.OUT_OF_RANGE)
+                for (where, value, _, _), s in zip(timed, stamps, strict=True) if abs(s - centre_s) > reach]
     earliest = centre.date().year - L.MAX_SENIORITY_YEARS
     try:
         latest = (centre + horizon).date()
