@@ -209,6 +209,10 @@ class ProblemItem(BaseModel):
     row: int | None = Field(None, description="Its row as a spreadsheet counts (the header is row 1).")
     column: str | None = Field(None, description="Its column's header.")
     cell: str | None = Field(None, description="The cell, e.g. `C4`.", examples=["C4"])
+    rule: str | None = Field(None, description="A roster edit's broken rule: the verifier's code.",
+                             examples=["C-CERT"])
+    member: str | None = Field(None, description="The member the broken rule concerns.")
+    position: str | None = Field(None, description="The position the broken rule concerns.")
 
 
 class EventEligibility(BaseModel):
