@@ -65,6 +65,8 @@ class Settings(BaseSettings):
 
     # --- limits ---------------------------------------------------------------------------------
     max_body_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)
+    #: One uploaded file of POST /imports (the whole upload is capped by `max_body_bytes`).
+    max_upload_file_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
     max_members: int = Field(default=20_000, ge=1)
     max_positions: int = Field(default=20_000, ge=1)
     max_events: int = Field(default=5_000, ge=1)

@@ -25,7 +25,7 @@ from offduty.models.solution import Solution
 from offduty.service.api import problems
 from offduty.service.api.deps import _AuthCache
 from offduty.service.api.limits import BodySizeLimit, RateLimiter
-from offduty.service.api.routers import batches, comparisons, health, jobs, keys, rosters, validation
+from offduty.service.api.routers import batches, comparisons, data, health, jobs, keys, rosters, validation
 from offduty.service.settings import Settings
 from offduty.service.store import Store
 from offduty.service.usecases.jobs import Services, recover_stalled
@@ -123,7 +123,7 @@ def create_app(
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     problems.install(app)
     api = APIRouter(prefix=PREFIX)
-    for module in (jobs, comparisons, rosters, batches, validation, keys, health):
+    for module in (jobs, comparisons, rosters, batches, data, validation, keys, health):
         api.include_router(module.router)
     app.include_router(api)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]

@@ -37,7 +37,7 @@ class ApiProblem(Exception):
         detail: str | None = None,
         *,
         slug: str | None = None,
-        errors: Sequence[dict[str, str]] = (),
+        errors: Sequence[dict[str, Any]] = (),
         headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(detail or title)
@@ -68,7 +68,7 @@ def problem_response(
     detail: str | None = None,
     *,
     slug: str | None = None,
-    errors: Sequence[dict[str, str]] = (),
+    errors: Sequence[dict[str, Any]] = (),
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     body = ProblemDetails(

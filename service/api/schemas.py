@@ -205,6 +205,14 @@ class ProblemItem(BaseModel):
     )
     message: str = Field(examples=["time without a UTC offset (write e.g. 2026-09-13T12:00:00-05:00)"])
     kind: str = Field(examples=["naive_time"])
+    file: str | None = Field(None, description="An uploaded file's problem (POST /imports): the file.")
+    row: int | None = Field(None, description="Its row as a spreadsheet counts (the header is row 1).")
+    column: str | None = Field(None, description="Its column's header.")
+    cell: str | None = Field(None, description="The cell, e.g. `C4`.", examples=["C4"])
+    rule: str | None = Field(None, description="A roster edit's broken rule: the verifier's code.",
+                             examples=["C-CERT"])
+    member: str | None = Field(None, description="The member the broken rule concerns.")
+    position: str | None = Field(None, description="The position the broken rule concerns.")
 
 
 class EventEligibility(BaseModel):

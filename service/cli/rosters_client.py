@@ -1,11 +1,13 @@
 """`offduty rosters ...` and `offduty batches ...`: clients of a running server (`offduty serve`)
-for published rosters, their versions, cancellations, transfers, refills and notifications, and
-for batch re-solves. The file-based equivalents (no server) are `offduty cancel/approve/...`.
+for published rosters, their versions, cancellations, transfers, manual edits, refills and
+notifications, and for batch re-solves. The file-based equivalents (no server) are
+`offduty cancel/approve/...`.
 
     offduty rosters publish JOB_ID --contacts contacts.json
     offduty rosters cancel ROSTER --member M1136 --position EV1-S1-traffic --reason court --comment "..."
     offduty rosters approve ROSTER CANCELLATION_ID
     offduty rosters refill ROSTER
+    offduty rosters edit ROSTER --remove X:V1 --assign A:V1 --comment "A covers the K-9 post"
     offduty rosters versions ROSTER && offduty rosters diff ROSTER --from 3 --to 4
     offduty batches submit storm.json --watch
 """
@@ -208,6 +210,70 @@ def transfer(
             json={"from": from_member, "to": to_member, "position": position},
         )
     )
+
+
+def _pair_option(text: str, option: str) -> tuple[str, str]:
+    member, sep, position = text.partition(":")
+    if not sep or not member or not position:
+        raise typer.BadParameter(f"{text!r} is not MEMBER:POSITION", param_hint=option)
+    return member, position
+
+
+@rosters_app.command("edit")
+def edit(
+    roster_id: str,
+    comment: Annotated[
+        str, typer.Option(help="why the roster is changed by hand (required; sent in the notices)")
+    ],
+    remove: Annotated[
+        list[str] | None, typer.Option(help="MEMBER:POSITION to take off the roster (repeatable)")
+    ] = None,
+    swap: Annotated[
+        list[str] | None,
+        typer.Option(help="MEMBER:POSITION=MEMBER:POSITION: the two members trade positions (repeatable)"),
+    ] = None,
+    assign: Annotated[
+        list[str] | None, typer.Option(help="MEMBER:POSITION, a position with a vacancy (repeatable)")
+    ] = None,
+    expected_version: Annotated[
+        int | None, typer.Option(help="refuse unless the roster is still at this version")
+    ] = None,
+    server: ServerOpt = DEFAULT_SERVER,
+    key: KeyOpt = "",
+) -> None:
+    """A coordinator's manual edit: removals, then swaps, then assignments, checked by the
+    independent verifier; a new version (the comment is its reason), everyone concerned told.
+    A rule the edit would break is refused with its code, the member and the position."""
+    edits: list[dict[str, Any]] = []
+    for text in remove or []:
+        member, position = _pair_option(text, "--remove")
+        edits.append({"op": "remove", "member": member, "position": position})
+    for text in swap or []:
+        first, sep, second = text.partition("=")
+        if not sep:
+            raise typer.BadParameter(f"{text!r} is not MEMBER:POSITION=MEMBER:POSITION", param_hint="--swap")
+        (member, position), (other, other_position) = (
+            _pair_option(first, "--swap"),
+            _pair_option(second, "--swap"),
+        )
+        edits.append(
+            {
+                "op": "swap",
+                "member": member,
+                "position": position,
+                "with_member": other,
+                "with_position": other_position,
+            }
+        )
+    for text in assign or []:
+        member, position = _pair_option(text, "--assign")
+        edits.append({"op": "assign", "member": member, "position": position})
+    if not edits:
+        raise typer.BadParameter("give at least one --remove, --swap or --assign", param_hint="edits")
+    body: dict[str, Any] = {"edits": edits, "comment": comment}
+    if expected_version is not None:
+        body["expected_version"] = expected_version
+    _show_version(_request(server, key, "POST", f"/rosters/{roster_id}/edits", json=body))
 
 
 @rosters_app.command("refill")

@@ -1,5 +1,6 @@
 """Published rosters in the store: publish a job's roster, versions and diffs, §IV.D
-cancellations and decisions, transfers, refills, and the delivery of the outbox.
+cancellations and decisions, transfers, a coordinator's manual edits, refills, and the delivery
+of the outbox.
 
 Every change is a new immutable version (who made it: the API key; when; why; its diff from the
 previous one), written with its notices in one transaction, compare-and-set on the roster's
@@ -42,6 +43,7 @@ from offduty.service.store.rosters import (
     VersionRecord,
 )
 from offduty.service.usecases import cancellations as cx
+from offduty.service.usecases import edits as ed
 from offduty.service.usecases.jobs import Conflict, Forbidden, NotFound, RequestProblem, Services
 from offduty.service.usecases.jobs import get as get_job
 from offduty.service.usecases.keys import Principal
@@ -336,6 +338,32 @@ def transfer(
         notices,
         [_row(r, roster_id, principal.key_id) for r in settled],
     )
+
+
+def edit(
+    services: Services,
+    principal: Principal,
+    roster_id: str,
+    *,
+    edits: Sequence[ed.Edit],
+    comment: str | None,
+    expected_version: int | None = None,
+) -> VersionRecord:
+    """A coordinator's manual edit (assign to a vacancy, remove, swap), checked by the independent
+    verifier: the next version, with its diff, the key, the time and the comment, and the notices
+    to everyone it concerns in the same transaction. `expected_version`: refuse (Conflict) unless
+    the roster is still at that version. Raises `edits.EditRejected` for a bad or rule-breaking edit."""
+    _require_coordinator(principal)
+    text = ed.check_comment(comment)
+    roster, now_version = current(services, principal, roster_id)
+    if expected_version is not None and expected_version != now_version.number:
+        raise Conflict(
+            f"roster {roster_id} is at version {now_version.number}, not {expected_version}; "
+            "read it again and retry"
+        )
+    after = ed.apply_edits(instance_of(roster), now_version.assignments, edits)
+    why = f"manual edit: {'; '.join(e.text() for e in edits)}. Comment: {text}"
+    return _new_version(services, principal, roster, now_version, "edit", why, after, [], [])
 
 
 def refill(

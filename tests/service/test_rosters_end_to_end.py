@@ -132,6 +132,42 @@ def test_a_coordinator_through_the_cli_client(live: tuple[Server, str]) -> None:
     assert listing.returncode == 0 and "cancellation_cancel_pending" in listing.stdout
 
 
+def test_a_manual_edit_through_the_cli_client(live: tuple[Server, str]) -> None:
+    api = Api(live[0].url, live[1])
+    try:
+        job = api.submit(game(), time_limit=10)
+        assert api.wait(job["id"])["state"] == "succeeded"
+    finally:
+        api.close()
+    published = cli(live, "rosters", "publish", job["id"], "--name", "edited")
+    roster = re.search(r"roster (\S+) \(edited\)", published.stdout)
+    assert roster is not None, published.stdout + published.stderr
+    rid = roster.group(1)
+    # C has no k9 certification: refused, with the rule, the member and the position
+    refused = cli(
+        live, "rosters", "edit", rid, "--remove", "X:V1", "--assign", "C:V1", "--comment", "X at court."
+    )
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "edits[1]: E-CERT: C on V1" in refused.stderr
+    no_comment = cli(live, "rosters", "edit", rid, "--remove", "X:V1")
+    assert no_comment.returncode == 2 and "--comment" in no_comment.stderr
+    swapped = cli(
+        live,
+        "rosters",
+        "edit",
+        rid,
+        "--swap",
+        "A:P=X:V1",
+        "--comment",
+        "Handlers trade posts.",
+        "--expected-version",
+        "1",
+    )
+    assert swapped.returncode == 0, swapped.stderr
+    assert "version 2 · edit" in swapped.stdout and "~ A: P → V1" in swapped.stdout
+    assert "Handlers trade posts." in swapped.stdout
+
+
 def test_a_batch_spreads_over_the_workers_on_postgres(tmp_path: Path) -> None:
     """Four independent groups (events a week apart), two worker processes."""
     raw = three_events()

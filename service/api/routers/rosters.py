@@ -8,14 +8,15 @@ or deletes a version (and the store refuses it).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from offduty.service.api.deps import Caller, ServicesDep, Submitter
-from offduty.service.api.problems import responses
+from offduty.service.api.problems import ApiProblem, responses
 from offduty.service.store.rosters import OutboxRecord, RosterRecord, VersionRecord
+from offduty.service.usecases import edits as ed
 from offduty.service.usecases import published as uc
 from offduty.service.usecases.cancellations import CancellationRecord
 
@@ -54,6 +55,29 @@ class TransferIn(_In):
     from_member: str = Field(alias="from", max_length=64)
     to_member: str = Field(alias="to", max_length=64)
     position: str = Field(max_length=128)
+
+
+class EditIn(_In):
+    op: Literal["assign", "remove", "swap"] = Field(
+        description="assign: a member to a vacancy; remove: a member from a position; swap: two "
+        "members' positions (member on position ↔ with_member on with_position)"
+    )
+    member: str = Field(min_length=1, max_length=64)
+    position: str = Field(min_length=1, max_length=128)
+    with_member: str | None = Field(default=None, max_length=64, description="swap only")
+    with_position: str | None = Field(default=None, max_length=128, description="swap only")
+
+
+class EditsIn(_In):
+    edits: list[EditIn] = Field(min_length=1, max_length=200, description="applied in order")
+    comment: str | None = Field(
+        default=None,
+        max_length=4000,
+        description="required: why (kept with the version, sent in the notices)",
+    )
+    expected_version: int | None = Field(
+        default=None, ge=1, description="refuse (409) unless the roster is still at this version"
+    )
 
 
 class RefillIn(_In):
@@ -287,6 +311,52 @@ def transfer(roster_id: str, body: TransferIn, services: ServicesDep, principal:
             position=body.position,
         )
     )
+
+
+@router.post(
+    "/{roster_id}/edits",
+    status_code=201,
+    response_model=VersionOut,
+    responses=responses(400, 403, 404, 409, 413, 422),
+    summary="A coordinator's manual edit (assign, remove, swap)",
+)
+def edit(roster_id: str, body: EditsIn, services: ServicesDep, principal: Submitter) -> VersionOut:
+    """The edits are applied in order and the result checked by the independent verifier; a rule
+    it would break is a 422 naming the rule (`rule`), the member, the position and the edit
+    (`path`: `edits[1]`). Otherwise the next version (kind `edit`, the comment in its reason) with
+    its diff, and the notices to everyone it concerns, written together."""
+    try:
+        made = uc.edit(
+            services,
+            principal,
+            roster_id,
+            edits=[ed.Edit(**e.model_dump()) for e in body.edits],
+            comment=body.comment,
+            expected_version=body.expected_version,
+        )
+    except ed.EditRejected as exc:
+        raise _rejected(exc) from None
+    return version_out(made)
+
+
+def _rejected(exc: ed.EditRejected) -> ApiProblem:
+    if exc.broken:
+        items = [
+            {
+                "path": b.path,
+                "message": b.text(),
+                "kind": "policy",
+                "rule": b.code,
+                "member": b.member,
+                "position": b.position,
+            }
+            for b in exc.broken
+        ]
+        return ApiProblem(
+            422, "the edit breaks the rules", f"{len(items)} rule(s) broken", slug="rule-broken", errors=items
+        )
+    item = {"path": exc.field, "message": exc.message, "kind": "schema"}
+    return ApiProblem(422, "the edit is refused", exc.message, slug="invalid-request", errors=[item])
 
 
 @router.post(
