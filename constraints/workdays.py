@@ -26,8 +26,8 @@ hours through them.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
-from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from fractions import Fraction
@@ -38,6 +38,8 @@ import numpy as np
 
 from offduty.constraints.intervals import KEY_STRIDE, expand_ranges
 from offduty.models.arrays import MINUTES_PER_DAY, InstanceArrays, IntArray, to_minutes
+
+log = logging.getLogger(__name__)
 
 #: Stands for "no limit" at either end of a run of days (far beyond any minute of this era).
 _FAR = np.int64(1) << np.int64(40)
@@ -125,15 +127,25 @@ class Weeks:
 def binding_groups(group: IntArray, start: IntArray, end: IntArray, room: IntArray,
                    ) -> list[IntArray]:
     """The groups of pieces (a day's, or a member's week's) whose cap row can bind, each as the
-    indices of its pieces, in group order.
+    indices of its pieces, in group order (`binding_rows`, split into one array per group)."""
+    idx, starts = binding_rows(group, start, end, room)
+    return np.split(idx, starts[1:-1]) if len(starts) > 1 else []
+
+
+def binding_rows(group: IntArray, start: IntArray, end: IntArray, room: IntArray,
+                 ) -> tuple[IntArray, IntArray]:
+    """The groups of pieces (a day's, or a member's week's) whose cap row can bind, flat: the
+    indices of their pieces, grouped in group order and by start within a group, and the offset
+    where each group's indices start (one more offset than groups, the last is the total).
 
     `start`/`end` are each piece's part inside its period, `room` its group's room in minutes.
     A member works one detail at a time (C-OVERLAP), so a row can bind only if pieces that do
     not overlap one another exceed the room: the union of the group's pieces settles most groups
-    at once; the heaviest disjoint set (weighted interval scheduling) settles the rest exactly.
+    at once; the heaviest disjoint set (weighted interval scheduling, `heaviest_disjoint`)
+    settles the rest exactly.
     """
     if len(group) == 0:
-        return []
+        return _empty(), np.zeros(1, dtype=np.int64)
     order = np.lexsort((start, group))
     g, s, e = group[order], start[order], end[order]
     opens = np.r_[True, g[1:] != g[:-1]]
@@ -144,25 +156,58 @@ def binding_groups(group: IntArray, start: IntArray, end: IntArray, room: IntArr
     lifted = np.maximum.accumulate(e - s.min() + rank * span) - rank * span + s.min()
     reach = np.where(opens, s, np.r_[s[:1], lifted[:-1]])
     union = np.bincount(rank, weights=np.maximum(e - np.maximum(s, reach), 0))
-    bounds = np.r_[np.flatnonzero(opens), len(g)]
-    out = []
-    for k in np.flatnonzero(union > room[order][opens]).tolist():
-        lo, hi = int(bounds[k]), int(bounds[k + 1])
-        if _heaviest_disjoint(s[lo:hi].tolist(), e[lo:hi].tolist()) > room[order[lo]]:
-            out.append(order[lo:hi])
+    group_room = room[order][opens]
+    candidate = (union > group_room)[rank]
+    rank_c = rank[candidate]
+    heaviest = heaviest_disjoint(rank_c, s[candidate], e[candidate])  # per rank among rank_c
+    binds = np.zeros(len(union), dtype=np.bool_)
+    present = np.unique(rank_c)
+    binds[present] = heaviest[present] > group_room[present]
+    keep = binds[rank]
+    size = np.bincount(rank[keep], minlength=len(union))[binds]
+    return order[keep], np.r_[0, np.cumsum(size)].astype(np.int64)
+
+
+def heaviest_disjoint(group: IntArray, start: IntArray, end: IntArray) -> IntArray:
+    """Per group (non-negative integers, indexing the result): the largest total length of its
+    intervals [start, end) that do not overlap one another (0 for a group without intervals).
+
+    Weighted interval scheduling for all groups at once, by rounds: after round k, `best[i]` is
+    the heaviest set of at most k disjoint intervals whose last is interval i (its length plus
+    the best among the intervals of its group ending by its start). Each round is a few sorts
+    and searches over every interval; the rounds stop when nothing improves (the longest chain of
+    disjoint intervals of a group, a handful for a work day)."""
+    n_groups = int(group.max()) + 1 if len(group) else 0
+    if len(group) == 0:
+        return np.zeros(n_groups, dtype=np.int64)
+    by_end = np.lexsort((start, end, group))
+    g, s, e = group[by_end], start[by_end], end[by_end]
+    # equal intervals (a shift's positions) never go together: one of each is enough
+    distinct = np.r_[True, (g[1:] != g[:-1]) | (e[1:] != e[:-1]) | (s[1:] != s[:-1])]
+    g, s, e = g[distinct], s[distinct], e[distinct]
+    length = e - s
+    t0 = int(min(s.min(), e.min()))
+    key_end = g * KEY_STRIDE + (e - t0)
+    pred = np.searchsorted(key_end, g * KEY_STRIDE + (s - t0), side="right") - 1  # ends by s
+    first = np.searchsorted(g, g, side="left")  # the group's first interval (by end)
+    has_pred = pred >= first
+    pred = np.where(has_pred, pred, 0)
+    # a set of disjoint intervals weighs at most the whole span: offsets that keep groups apart
+    lift = (g - g.min()) * (int(e.max()) - t0 + 1)
+    best = np.maximum(length, 0)
+    rounds = 0
+    while True:
+        rounds += 1
+        prefix = np.maximum.accumulate(best + lift) - lift  # best so far in the group, by end
+        improved = np.maximum(length + np.where(has_pred, prefix[pred], 0), best)
+        if np.array_equal(improved, best):
+            break
+        best = improved
+    log.debug("heaviest_disjoint: %d intervals, %d rounds", len(g), rounds)
+    last = np.r_[g[1:] != g[:-1], True]
+    out = np.zeros(n_groups, dtype=np.int64)
+    out[g[last]] = prefix[last]
     return out
-
-
-def _heaviest_disjoint(start: list[int], end: list[int]) -> int:
-    """The largest total length of intervals among these that do not overlap one another."""
-    spans = sorted(set(zip(start, end, strict=True)), key=lambda se: se[1])
-    ends: list[int] = []
-    best = [0]  # best[k]: the heaviest among the first k spans by end
-    for s, e in spans:
-        compatible = bisect_right(ends, s)  # spans ending by s
-        best.append(max(best[-1], best[compatible] + e - s))
-        ends.append(e)
-    return best[-1]
 
 
 # --- where to tile -------------------------------------------------------------------------------
