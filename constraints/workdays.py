@@ -146,7 +146,7 @@ def binding_rows(group: IntArray, start: IntArray, end: IntArray, room: IntArray
     """
     if len(group) == 0:
         return _empty(), np.zeros(1, dtype=np.int64)
-    order = np.lexsort((start, group))
+    order = _by_group_then(group, start)
     g, s, e = group[order], start[order], end[order]
     opens = np.r_[True, g[1:] != g[:-1]]
     rank = np.cumsum(opens) - 1
@@ -159,7 +159,7 @@ def binding_rows(group: IntArray, start: IntArray, end: IntArray, room: IntArray
     group_room = room[order][opens]
     candidate = (union > group_room)[rank]
     rank_c = rank[candidate]
-    heaviest = heaviest_disjoint(rank_c, s[candidate], e[candidate])  # per rank among rank_c
+    heaviest = heaviest_disjoint(rank_c, s[candidate], e[candidate], group_room)  # by rank
     binds = np.zeros(len(union), dtype=np.bool_)
     present = np.unique(rank_c)
     binds[present] = heaviest[present] > group_room[present]
@@ -168,46 +168,70 @@ def binding_rows(group: IntArray, start: IntArray, end: IntArray, room: IntArray
     return order[keep], np.r_[0, np.cumsum(size)].astype(np.int64)
 
 
-def heaviest_disjoint(group: IntArray, start: IntArray, end: IntArray) -> IntArray:
+def heaviest_disjoint(group: IntArray, start: IntArray, end: IntArray, enough: IntArray | None = None,
+                      ) -> IntArray:
     """Per group (non-negative integers, indexing the result): the largest total length of its
     intervals [start, end) that do not overlap one another (0 for a group without intervals).
+    With `enough` (per group), a group's search stops once some disjoint set of it weighs more
+    than `enough[group]`: its value is then that set's weight (above `enough`, maybe not the
+    largest), which is all a cap's "can this row bind" asks.
 
     Weighted interval scheduling for all groups at once, by rounds: after round k, `best[i]` is
-    the heaviest set of at most k disjoint intervals whose last is interval i (its length plus
-    the best among the intervals of its group ending by its start). Each round is a few sorts
-    and searches over every interval; the rounds stop when nothing improves (the longest chain of
-    disjoint intervals of a group, a handful for a work day)."""
+    the heaviest set of at most k disjoint intervals whose first is interval i (its length plus
+    the best among the intervals of its group starting at or after its end, a suffix maximum
+    over the intervals sorted by start). Each round is a few vectorized passes over the
+    intervals of the groups still open; the rounds stop when nothing improves (the longest chain
+    of disjoint intervals of a group, a handful for a work day)."""
     n_groups = int(group.max()) + 1 if len(group) else 0
+    out = np.zeros(n_groups, dtype=np.int64)
     if len(group) == 0:
-        return np.zeros(n_groups, dtype=np.int64)
-    by_end = np.lexsort((start, end, group))
-    g, s, e = group[by_end], start[by_end], end[by_end]
-    # equal intervals (a shift's positions) never go together: one of each is enough
-    distinct = np.r_[True, (g[1:] != g[:-1]) | (e[1:] != e[:-1]) | (s[1:] != s[:-1])]
-    g, s, e = g[distinct], s[distinct], e[distinct]
+        return out
+    order = _by_group_then(group, start)
+    g, s, e = group[order], start[order], end[order]
     length = e - s
     t0 = int(min(s.min(), e.min()))
-    key_end = g * KEY_STRIDE + (e - t0)
-    pred = np.searchsorted(key_end, g * KEY_STRIDE + (s - t0), side="right") - 1  # ends by s
-    first = np.searchsorted(g, g, side="left")  # the group's first interval (by end)
-    has_pred = pred >= first
-    pred = np.where(has_pred, pred, 0)
+    key_start = g * KEY_STRIDE + (s - t0)
+    succ = np.searchsorted(key_start, g * KEY_STRIDE + (e - t0), side="left")  # starts at or after e
+    cuts = np.r_[np.flatnonzero(g[1:] != g[:-1]) + 1, len(g)]
+    has_succ = succ < np.repeat(cuts, np.diff(np.r_[0, cuts]))  # ... in the same group
+    succ = np.where(has_succ, succ, 0)
     # a set of disjoint intervals weighs at most the whole span: offsets that keep groups apart
-    lift = (g - g.min()) * (int(e.max()) - t0 + 1)
+    # in a running maximum from the right (the later groups get the lower offsets)
+    lift = (g.max() - g) * (int(max(e.max(), s.max())) - t0 + 1)
     best = np.maximum(length, 0)
     rounds = 0
-    while True:
+    while len(g):
         rounds += 1
-        prefix = np.maximum.accumulate(best + lift) - lift  # best so far in the group, by end
-        improved = np.maximum(length + np.where(has_pred, prefix[pred], 0), best)
+        suffix = np.maximum.accumulate((best + lift)[::-1])[::-1] - lift  # best from here on
+        improved = np.maximum(length + np.where(has_succ, suffix[succ], 0), best)
+        head = np.r_[True, g[1:] != g[:-1]]
         if np.array_equal(improved, best):
+            out[g[head]] = suffix[head]
             break
         best = improved
-    log.debug("heaviest_disjoint: %d intervals, %d rounds", len(g), rounds)
-    last = np.r_[g[1:] != g[:-1], True]
-    out = np.zeros(n_groups, dtype=np.int64)
-    out[g[last]] = prefix[last]
+        if enough is None:
+            continue
+        group_best = np.maximum.accumulate((best + lift)[::-1])[::-1][head] - lift[head]
+        settled = group_best > enough[g[head]]
+        if not settled.any():
+            continue
+        out[g[head][settled]] = group_best[settled]
+        open_ = ~np.repeat(settled, np.diff(np.r_[np.flatnonzero(head), len(g)]))
+        renumber = np.cumsum(open_) - 1
+        g, length, best, lift = g[open_], length[open_], best[open_], lift[open_]
+        has_succ = has_succ[open_]
+        succ = np.where(has_succ, renumber[succ[open_]], 0)
+    log.debug("heaviest_disjoint: %d intervals, %d rounds", len(group), rounds)
     return out
+
+
+def _by_group_then(group: IntArray, value: IntArray) -> IntArray:
+    """The stable order by (group, value): one key where it fits in 63 bits (fast when the
+    input is nearly in that order already)."""
+    span = int(value.max()) - int(value.min())
+    if group.min() >= 0 and span < KEY_STRIDE and int(group.max()) < (1 << 26):
+        return np.argsort(group * KEY_STRIDE + (value - value.min()), kind="stable")
+    return np.lexsort((value, group))
 
 
 # --- where to tile -------------------------------------------------------------------------------

@@ -156,8 +156,11 @@ def test_heaviest_disjoint_and_binding_rows_match_brute_force(
     by_group = {g: [(int(s), int(e)) for gg, s, e in zip(group, start, end, strict=True) if gg == g]
                 for g in range(4)}
     heaviest = heaviest_disjoint(group, start, end)
-    for g, value in enumerate(heaviest.tolist()):
+    enough = np.full(len(heaviest), room, dtype=np.int64)
+    early_stop = heaviest_disjoint(group, start, end, enough)
+    for g, (value, early) in enumerate(zip(heaviest.tolist(), early_stop.tolist(), strict=True)):
         assert value == _heaviest_by_brute_force(by_group[g])
+        assert early == value if value <= room else room < early <= value  # stopped once above
     rooms = np.full(len(group), room, dtype=np.int64)
     idx, starts = binding_rows(group, start, end, rooms)
     rows = [idx[a:b].tolist() for a, b in zip(starts[:-1].tolist(), starts[1:].tolist(), strict=True)]
