@@ -60,8 +60,12 @@ class Overlap(Rule):
         rest = hours_to_minutes(a.instance.policy.min_rest_hours)
         n_shifts = max(a.n_shifts, 1)
         # the member's details as intervals: one per (member, shift), every position of it inside
-        key = pairs.member * n_shifts + pairs.shift
-        order = np.lexsort((pairs.position, pairs.shift, a.shift_start[pairs.shift], pairs.member))
+        # sorted by (member, shift start, shift, position): one stable sort of one key (the pairs
+        # come sorted by member, then position)
+        shift_rank = np.empty(n_shifts, dtype=np.int64)
+        shift_rank[np.lexsort((np.arange(a.n_shifts), a.shift_start))] = np.arange(a.n_shifts)
+        key = pairs.member * n_shifts + shift_rank[pairs.shift]
+        order = np.argsort(key, kind="stable")
         key_sorted = key[order]
         first = np.r_[True, key_sorted[1:] != key_sorted[:-1]]
         bounds = np.r_[np.flatnonzero(first), len(order)]
@@ -70,10 +74,10 @@ class Overlap(Rule):
         interval, clique = member_cliques(i_member, a.shift_start[i_shift], a.shift_end[i_shift] + rest)
         # every pair of the interval belongs to the interval's cliques
         inc, offset = expand_ranges(bounds[interval], bounds[interval + 1])
-        clique_of = clique[inc]
-        pair_of = order[offset]
-        by_clique = np.lexsort((pair_of, clique_of))
-        clique_of, pair_of = clique_of[by_clique], pair_of[by_clique]
+        # (clique, pair) incidences sorted by clique, then pair: one sort of one key
+        n_pairs = np.int64(len(pairs))
+        incidence = np.sort(clique[inc] * n_pairs + order[offset])
+        clique_of, pair_of = np.divmod(incidence, n_pairs)
         size = np.bincount(clique_of)
         keep = size[clique_of] >= 2
         starts = np.r_[0, np.cumsum(size[size >= 2])]

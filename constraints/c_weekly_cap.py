@@ -15,7 +15,7 @@ import numpy as np
 
 from offduty.constraints.base import Pairs, Rule
 from offduty.constraints.model import ModelWriter
-from offduty.constraints.workdays import binding_groups, iso_weeks
+from offduty.constraints.workdays import binding_rows, iso_weeks
 from offduty.models.arrays import BoolArray, hours_to_minutes
 
 
@@ -43,9 +43,8 @@ class WeeklyCap(Rule):
         item, week, minutes = weeks.pieces(pairs.start, pairs.end)
         start = np.maximum(pairs.start[item], weeks.start[week])
         room = np.full(len(item), cap, dtype=np.int64)
-        binding = binding_groups(pairs.member[item] * len(weeks) + week, start, start + minutes, room)
-        if binding:  # all rows in one call
-            idx = np.concatenate(binding)
-            starts = np.r_[0, np.cumsum([len(g) for g in binding])]
-            model.add_linears(item[idx], minutes[idx], starts, np.zeros(len(binding), dtype=np.int64),
-                              np.full(len(binding), cap, dtype=np.int64))
+        idx, starts = binding_rows(pairs.member[item] * len(weeks) + week, start, start + minutes, room)
+        if len(starts) > 1:  # all rows in one call
+            n = len(starts) - 1
+            model.add_linears(item[idx], minutes[idx], starts, np.zeros(n, dtype=np.int64),
+                              np.full(n, cap, dtype=np.int64))

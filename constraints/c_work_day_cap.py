@@ -17,7 +17,7 @@ import numpy as np
 
 from offduty.constraints.base import Pairs, Rule
 from offduty.constraints.model import ModelWriter
-from offduty.constraints.workdays import binding_groups, work_days
+from offduty.constraints.workdays import binding_rows, work_days
 from offduty.models.arrays import BoolArray, hours_to_minutes
 
 
@@ -44,9 +44,7 @@ class WorkDayCap(Rule):
         item, day, minutes = item[keep], day[keep], minutes[keep]
         start = np.maximum(pairs.start[item], days.start[day])
         room = days.room(hours_to_minutes(a.instance.policy.work_day_cap_hours))[day]
-        binding = binding_groups(day, start, start + minutes, room)
-        if binding:  # all rows in one call: kc-month has ~30k
-            idx = np.concatenate(binding)
-            starts = np.r_[0, np.cumsum([len(g) for g in binding])]
-            model.add_linears(item[idx], minutes[idx], starts, np.zeros(len(binding), dtype=np.int64),
-                              room[[int(g[0]) for g in binding]])
+        idx, starts = binding_rows(day, start, start + minutes, room)
+        if len(starts) > 1:  # all rows in one call: kc-month has ~25k
+            model.add_linears(item[idx], minutes[idx], starts, np.zeros(len(starts) - 1, dtype=np.int64),
+                              room[idx[starts[:-1]]])

@@ -26,8 +26,8 @@ hours through them.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
-from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from fractions import Fraction
@@ -38,6 +38,8 @@ import numpy as np
 
 from offduty.constraints.intervals import KEY_STRIDE, expand_ranges
 from offduty.models.arrays import MINUTES_PER_DAY, InstanceArrays, IntArray, to_minutes
+
+log = logging.getLogger(__name__)
 
 #: Stands for "no limit" at either end of a run of days (far beyond any minute of this era).
 _FAR = np.int64(1) << np.int64(40)
@@ -125,16 +127,26 @@ class Weeks:
 def binding_groups(group: IntArray, start: IntArray, end: IntArray, room: IntArray,
                    ) -> list[IntArray]:
     """The groups of pieces (a day's, or a member's week's) whose cap row can bind, each as the
-    indices of its pieces, in group order.
+    indices of its pieces, in group order (`binding_rows`, split into one array per group)."""
+    idx, starts = binding_rows(group, start, end, room)
+    return np.split(idx, starts[1:-1]) if len(starts) > 1 else []
+
+
+def binding_rows(group: IntArray, start: IntArray, end: IntArray, room: IntArray,
+                 ) -> tuple[IntArray, IntArray]:
+    """The groups of pieces (a day's, or a member's week's) whose cap row can bind, flat: the
+    indices of their pieces, grouped in group order and by start within a group, and the offset
+    where each group's indices start (one more offset than groups, the last is the total).
 
     `start`/`end` are each piece's part inside its period, `room` its group's room in minutes.
     A member works one detail at a time (C-OVERLAP), so a row can bind only if pieces that do
     not overlap one another exceed the room: the union of the group's pieces settles most groups
-    at once; the heaviest disjoint set (weighted interval scheduling) settles the rest exactly.
+    at once; the heaviest disjoint set (weighted interval scheduling, `heaviest_disjoint`)
+    settles the rest exactly.
     """
     if len(group) == 0:
-        return []
-    order = np.lexsort((start, group))
+        return _empty(), np.zeros(1, dtype=np.int64)
+    order = _by_group_then(group, start)
     g, s, e = group[order], start[order], end[order]
     opens = np.r_[True, g[1:] != g[:-1]]
     rank = np.cumsum(opens) - 1
@@ -144,25 +156,82 @@ def binding_groups(group: IntArray, start: IntArray, end: IntArray, room: IntArr
     lifted = np.maximum.accumulate(e - s.min() + rank * span) - rank * span + s.min()
     reach = np.where(opens, s, np.r_[s[:1], lifted[:-1]])
     union = np.bincount(rank, weights=np.maximum(e - np.maximum(s, reach), 0))
-    bounds = np.r_[np.flatnonzero(opens), len(g)]
-    out = []
-    for k in np.flatnonzero(union > room[order][opens]).tolist():
-        lo, hi = int(bounds[k]), int(bounds[k + 1])
-        if _heaviest_disjoint(s[lo:hi].tolist(), e[lo:hi].tolist()) > room[order[lo]]:
-            out.append(order[lo:hi])
+    group_room = room[order][opens]
+    candidate = (union > group_room)[rank]
+    rank_c = rank[candidate]
+    heaviest = heaviest_disjoint(rank_c, s[candidate], e[candidate], group_room)  # by rank
+    binds = np.zeros(len(union), dtype=np.bool_)
+    present = np.unique(rank_c)
+    binds[present] = heaviest[present] > group_room[present]
+    keep = binds[rank]
+    size = np.bincount(rank[keep], minlength=len(union))[binds]
+    return order[keep], np.r_[0, np.cumsum(size)].astype(np.int64)
+
+
+def heaviest_disjoint(group: IntArray, start: IntArray, end: IntArray, enough: IntArray | None = None,
+                      ) -> IntArray:
+    """Per group (non-negative integers, indexing the result): the largest total length of its
+    intervals [start, end) that do not overlap one another (0 for a group without intervals).
+    With `enough` (per group), a group's search stops once some disjoint set of it weighs more
+    than `enough[group]`: its value is then that set's weight (above `enough`, maybe not the
+    largest), which is all a cap's "can this row bind" asks.
+
+    Weighted interval scheduling for all groups at once, by rounds: after round k, `best[i]` is
+    the heaviest set of at most k disjoint intervals whose first is interval i (its length plus
+    the best among the intervals of its group starting at or after its end, a suffix maximum
+    over the intervals sorted by start). Each round is a few vectorized passes over the
+    intervals of the groups still open; the rounds stop when nothing improves (the longest chain
+    of disjoint intervals of a group, a handful for a work day)."""
+    n_groups = int(group.max()) + 1 if len(group) else 0
+    out = np.zeros(n_groups, dtype=np.int64)
+    if len(group) == 0:
+        return out
+    order = _by_group_then(group, start)
+    g, s, e = group[order], start[order], end[order]
+    length = e - s
+    t0 = int(min(s.min(), e.min()))
+    key_start = g * KEY_STRIDE + (s - t0)
+    succ = np.searchsorted(key_start, g * KEY_STRIDE + (e - t0), side="left")  # starts at or after e
+    cuts = np.r_[np.flatnonzero(g[1:] != g[:-1]) + 1, len(g)]
+    has_succ = succ < np.repeat(cuts, np.diff(np.r_[0, cuts]))  # ... in the same group
+    succ = np.where(has_succ, succ, 0)
+    # a set of disjoint intervals weighs at most the whole span: offsets that keep groups apart
+    # in a running maximum from the right (the later groups get the lower offsets)
+    lift = (g.max() - g) * (int(max(e.max(), s.max())) - t0 + 1)
+    best = np.maximum(length, 0)
+    rounds = 0
+    while len(g):
+        rounds += 1
+        suffix = np.maximum.accumulate((best + lift)[::-1])[::-1] - lift  # best from here on
+        improved = np.maximum(length + np.where(has_succ, suffix[succ], 0), best)
+        head = np.r_[True, g[1:] != g[:-1]]
+        if np.array_equal(improved, best):
+            out[g[head]] = suffix[head]
+            break
+        best = improved
+        if enough is None:
+            continue
+        group_best = np.maximum.accumulate((best + lift)[::-1])[::-1][head] - lift[head]
+        settled = group_best > enough[g[head]]
+        if not settled.any():
+            continue
+        out[g[head][settled]] = group_best[settled]
+        open_ = ~np.repeat(settled, np.diff(np.r_[np.flatnonzero(head), len(g)]))
+        renumber = np.cumsum(open_) - 1
+        g, length, best, lift = g[open_], length[open_], best[open_], lift[open_]
+        has_succ = has_succ[open_]
+        succ = np.where(has_succ, renumber[succ[open_]], 0)
+    log.debug("heaviest_disjoint: %d intervals, %d rounds", len(group), rounds)
     return out
 
 
-def _heaviest_disjoint(start: list[int], end: list[int]) -> int:
-    """The largest total length of intervals among these that do not overlap one another."""
-    spans = sorted(set(zip(start, end, strict=True)), key=lambda se: se[1])
-    ends: list[int] = []
-    best = [0]  # best[k]: the heaviest among the first k spans by end
-    for s, e in spans:
-        compatible = bisect_right(ends, s)  # spans ending by s
-        best.append(max(best[-1], best[compatible] + e - s))
-        ends.append(e)
-    return best[-1]
+def _by_group_then(group: IntArray, value: IntArray) -> IntArray:
+    """The stable order by (group, value): one key where it fits in 63 bits (fast when the
+    input is nearly in that order already)."""
+    span = int(value.max()) - int(value.min())
+    if group.min() >= 0 and span < KEY_STRIDE and int(group.max()) < (1 << 26):
+        return np.argsort(group * KEY_STRIDE + (value - value.min()), kind="stable")
+    return np.lexsort((value, group))
 
 
 # --- where to tile -------------------------------------------------------------------------------

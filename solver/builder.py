@@ -5,6 +5,12 @@ literals, coefficients): several times faster than the expression API for models
 pairs and more. Variable `i < len(pairs)` is pair `i`; rules and strategies add auxiliary
 variables after them.
 
+Rows are kept as arrays when they are added and written into the proto only when the proto is
+first wanted whole (`CpSatModel.model`: a CP-SAT solve of the whole model, an export): the
+large-neighbourhood search of a month never solves the whole model, so its 438k variables and
+114k rows are never written through the Python proto API (0.6-0.7 s CPU of a 1.2 s build on
+kc-month). Variables likewise: `n_variables` counts them, `fix` records fixings.
+
 Every row is also kept as arrays (`rows()`: a sparse matrix with row bounds, and the variables'
 bounds), from which the LP relaxation and the neighbourhoods of the large-neighbourhood search
 are cut without reading the proto back.
@@ -15,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -52,7 +59,7 @@ class CpSatModel:
     pairs: Pairs
     allow_understaffed: bool = False
     names: bool = False
-    model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    _cp_model: cp_model.CpModel = field(default_factory=cp_model.CpModel, repr=False)
     floor_rows: list[FloorRow] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     #: How each auxiliary variable follows from the others, in creation order: hints must be
@@ -64,18 +71,27 @@ class CpSatModel:
     _var_lo: list[int] = field(default_factory=list, repr=False)
     _var_hi: list[int] = field(default_factory=list, repr=False)
     _fixed: dict[int, int] = field(default_factory=dict, repr=False)
+    _aux_names: list[str] = field(default_factory=list, repr=False)
+    #: How many variables and how many of `_blocks` are written into the proto (see `model`).
+    _vars_written: int = field(default=0, repr=False)
+    _written: int = field(default=0, repr=False)
 
     def __post_init__(self) -> None:
-        self.proto = self.model.proto
-        # one copied template is far faster than a `variables.add()` per pair (kc-month: 416k)
-        boolean = cp_model_helper.IntegerVariableProto()
-        boolean.domain.extend((0, 1))
-        self.proto.variables.extend([boolean] * len(self.pairs))
-        if self.names:
-            a = self.arrays
-            for i, (m, p) in enumerate(zip(self.pairs.member.tolist(), self.pairs.position.tolist(),
-                                           strict=True)):
-                self.proto.variables[i].name = f"x[{a.member_ids[m]},{a.position_ids[p]}]"
+        # the objective and the hint go straight into the proto; variables and rows wait for `model`
+        self.proto = self._cp_model.proto
+
+    @property
+    def model(self) -> cp_model.CpModel:
+        """The CP-SAT model with every variable and row added so far written into its proto."""
+        self._write_variables()
+        constraints = self.proto.constraints
+        for v, c, starts, lo, hi, amo in self._blocks[self._written:]:
+            if amo:
+                _write_at_most_ones(constraints, v, starts)
+            else:
+                _write_linears(constraints, v, c, starts, lo, hi)
+        self._written = len(self._blocks)
+        return self._cp_model
 
     @property
     def n_pairs(self) -> int:
@@ -83,7 +99,31 @@ class CpSatModel:
 
     @property
     def n_variables(self) -> int:
-        return len(self.proto.variables)
+        return self.n_pairs + len(self._var_lo)
+
+    def _write_variables(self) -> None:
+        variables = self.proto.variables
+        if self._vars_written == 0 and self.n_pairs:
+            # one copied template is far faster than a `variables.add()` per pair (kc-month: 438k)
+            boolean = cp_model_helper.IntegerVariableProto()
+            boolean.domain.extend((0, 1))
+            variables.extend([boolean] * self.n_pairs)
+            if self.names:
+                a = self.arrays
+                for i, (m, p) in enumerate(zip(self.pairs.member.tolist(), self.pairs.position.tolist(),
+                                               strict=True)):
+                    variables[i].name = f"x[{a.member_ids[m]},{a.position_ids[p]}]"
+        first = max(self._vars_written - self.n_pairs, 0)
+        for k, (lo, hi) in enumerate(zip(self._var_lo[first:], self._var_hi[first:], strict=True)):
+            var = variables.add()
+            var.domain.extend((lo, hi))
+            if self.names:
+                var.name = self._aux_names[first + k]
+        for variable, value in self._fixed.items():
+            if variable >= self._vars_written:
+                variables[variable].domain[0] = value
+                variables[variable].domain[1] = value
+        self._vars_written = self.n_variables
 
     @property
     def pair_vars(self) -> IntArray:
@@ -100,22 +140,18 @@ class CpSatModel:
         return self.new_int(0, 1, name)
 
     def new_int(self, lo: int, hi: int, name: str = "") -> int:
-        var = self.proto.variables.add()
-        var.domain.extend((int(lo), int(hi)))
-        if self.names:
-            var.name = name
         self._var_lo.append(int(lo))
         self._var_hi.append(int(hi))
-        return len(self.proto.variables) - 1
+        self._aux_names.append(name)
+        return self.n_variables - 1
 
     def new_ints(self, lo: int, hi: IntArray) -> IntArray:
-        first = len(self.proto.variables)
+        first = self.n_variables
         uppers = np.asarray(hi, dtype=np.int64).tolist()
-        for upper in uppers:
-            self.proto.variables.add().domain.extend((int(lo), upper))
         self._var_lo.extend([int(lo)] * len(uppers))
         self._var_hi.extend(uppers)
-        return np.arange(first, len(self.proto.variables), dtype=np.int64)
+        self._aux_names.extend([""] * len(uppers))
+        return np.arange(first, self.n_variables, dtype=np.int64)
 
     def derive(self, variable: int, rule: Derivation) -> None:
         self.derived.append((variable, rule))
@@ -131,10 +167,6 @@ class CpSatModel:
             return
         if (literals < 0).any():
             raise ValueError("at-most-one rows over pair and auxiliary variables take no negated literals")
-        flat = literals.tolist()
-        constraints = self.proto.constraints
-        for a, b in zip(starts[:-1].tolist(), starts[1:].tolist(), strict=True):
-            constraints.add().at_most_one.literals.extend(flat[a:b])
         n = len(starts) - 1
         self._blocks.append((literals, np.ones(len(literals), dtype=np.int64), starts,
                              np.full(n, -cp_model.INT_MAX, dtype=np.int64), np.ones(n, dtype=np.int64), True))
@@ -151,21 +183,14 @@ class CpSatModel:
         c = np.asarray(coeffs, dtype=np.int64)
         starts = np.asarray(starts, dtype=np.int64)
         lo, hi = np.asarray(lo, dtype=np.int64), np.asarray(hi, dtype=np.int64)
-        flat_v, flat_c = v.tolist(), c.tolist()
-        constraints = self.proto.constraints
-        for a, b, low, high in zip(starts[:-1].tolist(), starts[1:].tolist(), lo.tolist(), hi.tolist(),
-                                   strict=True):
-            linear = constraints.add().linear
-            linear.vars.extend(flat_v[a:b])
-            linear.coeffs.extend(flat_c[a:b])
-            linear.domain.extend((low, high))
         self._blocks.append((v, c, starts, lo, hi, False))
 
     def fix(self, variable: int, value: int) -> None:
-        var = self.proto.variables[variable]
-        var.domain[0] = value
-        var.domain[1] = value
         self._fixed[int(variable)] = int(value)
+        if variable < self._vars_written:
+            var = self.proto.variables[variable]
+            var.domain[0] = value
+            var.domain[1] = value
 
     # --- the rows as arrays ---------------------------------------------------------------------
 
@@ -203,7 +228,7 @@ class CpSatModel:
 
     def complete(self, pair_values: IntArray) -> IntArray:
         """All variables' values from the pairs' values (a complete hint)."""
-        values = np.zeros(len(self.proto.variables), dtype=np.int64)
+        values = np.zeros(self.n_variables, dtype=np.int64)
         values[: len(pair_values)] = pair_values[: len(values)]
         for variable, rule in self.derived:
             values[variable] = rule(values)
@@ -225,3 +250,22 @@ class CpSatModel:
         hint.values.clear()
         hint.vars.extend(range(len(values)))
         hint.values.extend(np.asarray(values, dtype=np.int64).tolist())
+
+
+def _write_at_most_ones(constraints: Any, literals: IntArray, starts: IntArray) -> None:
+    flat = literals.tolist()
+    add = constraints.add
+    for a, b in zip(starts[:-1].tolist(), starts[1:].tolist(), strict=True):
+        add().at_most_one.literals.extend(flat[a:b])
+
+
+def _write_linears(constraints: Any, variables: IntArray, coeffs: IntArray, starts: IntArray, lo: IntArray,
+                   hi: IntArray) -> None:
+    flat_v, flat_c = variables.tolist(), coeffs.tolist()
+    add = constraints.add
+    for a, b, low, high in zip(starts[:-1].tolist(), starts[1:].tolist(), lo.tolist(), hi.tolist(),
+                               strict=True):
+        linear = add().linear
+        linear.vars.extend(flat_v[a:b])
+        linear.coeffs.extend(flat_c[a:b])
+        linear.domain.extend((low, high))

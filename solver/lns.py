@@ -194,6 +194,12 @@ CORE_EXTRA = 0
 LP_SHARE = 0.25
 CORE_SHARE = 0.5
 MINUTES_PER_DAY = 1440
+#: Member neighbourhoods (`WindowSearch.by_members`): donors per block, pairs freed per block
+#: (about), CP-SAT seconds per block, and the least time worth starting a block with.
+MEMBER_BLOCK = 20
+MEMBER_MAX_FREE = 6000
+MEMBER_SLICE = 3.0
+MEMBER_MIN_SLICE = 0.5
 
 
 @dataclass
@@ -217,8 +223,12 @@ class WindowSearch:
     def __init__(self, rows: Rows, lower: IntArray, upper: IntArray, objective: IntArray, offset: int,
                  n_pairs: int, window_of_pair: IntArray, separable: bool,
                  configure: Callable[[cp_model.CpSolver, float], None], remaining: Callable[[], float],
-                 stopped: Callable[[], bool], report: Callable[[int, float | None], None]) -> None:
+                 stopped: Callable[[], bool], report: Callable[[int, float | None], None],
+                 trim: Callable[[IntArray, BoolArray], BoolArray] | None = None) -> None:
         self.rows, self.lower, self.upper = rows, lower, upper
+        #: Narrows a restricted neighbourhood's free mask to the variables that can change given
+        #: the incumbent (`hours`: the segments around each member's total), or None.
+        self.trim = trim
         self.objective, self.offset, self.n_pairs = objective, offset, n_pairs
         # windows numbered 0.. without gaps (a day without details has no window)
         self.window_of_pair = np.unique(window_of_pair, return_inverse=True)[1].reshape(-1).astype(np.int64)
@@ -251,6 +261,10 @@ class WindowSearch:
         free[self.n_pairs + column.indices[column.data > 0]] = True
         free[: self.n_pairs] = self.window_of_pair == window
         return free
+
+    def restricted(self, values: IntArray, free: BoolArray) -> BoolArray:
+        """The free mask of a restricted neighbourhood (the rest held at `values`), trimmed."""
+        return free if self.trim is None else self.trim(values, free)
 
     def feasible(self, values: IntArray) -> bool:
         activity = self.rows.matrix @ values
@@ -297,6 +311,8 @@ class WindowSearch:
         restricted (the rest held at `values`), since cutting a member's hours row at the window's
         edge would leave the window's pairs without a cost."""
         relax = self.separable
+        if not relax:
+            free = self.restricted(values, free)
         relaxed = sub_model(self.rows, self.lower, self.upper, self.objective, values, free, relax=relax)
         score = np.full(len(self.lower), -np.inf)
         lp = relaxed.lp_solution(seconds)
@@ -323,7 +339,8 @@ class WindowSearch:
         """The second pass over a window: CP-SAT on the whole window from the incumbent, then,
         with `prove`, on its relaxation for a bound (-inf when none was proven)."""
         t = time.perf_counter()
-        window = sub_model(self.rows, self.lower, self.upper, self.objective, values, free)
+        window = sub_model(self.rows, self.lower, self.upper, self.objective, values,
+                           self.restricted(values, free))
         found, objective, bound = self.solve(window, seconds * (0.5 if prove else 1.0))
         log.debug("window: %d free, %d rows, objective %s, bound %s", len(window.free), len(window.lo),
                   objective, bound)
@@ -368,7 +385,8 @@ class WindowSearch:
             score = np.maximum(score, window_score)
         if self.remaining() > 0 and not self.stopped():
             core = self.core(values, score)
-            sub = sub_model(self.rows, self.lower, self.upper, self.objective, values, core)
+            sub = sub_model(self.rows, self.lower, self.upper, self.objective, values,
+                            self.restricted(values, core))
             found, objective, _ = self.solve(sub, self.remaining() * CORE_SHARE)
             log.debug("LP-guided core: %d free, objective %s", len(sub.free), objective + sub.offset)
             values = self.accept(values, sub, found)
@@ -391,6 +409,96 @@ class WindowSearch:
         if prove and np.isfinite(bounds).all():
             bound = float(math.ceil(bounds.sum() - 1e-6)) + self.offset
         return WindowOutcome(values, self.value(values), bound, rounds)
+
+
+    def by_members(self, incumbent: IntArray, member_of_pair: IntArray, position_of_pair: IntArray,
+                   minutes_of_pair: IntArray, base: IntArray, *, block: int | None = None,
+                   max_free: int | None = None) -> WindowOutcome:
+        """Member neighbourhoods for a penalty of each member's total (`hours`): the members who
+        carry the most (`base` + the minutes they hold, highest first) in blocks of `block`, each
+        with the members eligible for the positions the block holds whose totals are lowest, all
+        their pairs free (every day of the horizon) and the rest held at the incumbent; CP-SAT
+        solves each from the incumbent. A transfer from a heavy member to a light one is one
+        move of such a neighbourhood, whichever day it falls on; a day window cannot see that
+        both members' totals count."""
+        block = MEMBER_BLOCK if block is None else block
+        max_free = MEMBER_MAX_FREE if max_free is None else max_free
+        values = incumbent.copy()
+        n = self.n_pairs
+        n_members = int(member_of_pair.max()) + 1 if n else 0
+        rounds = 0
+        tried: set[int] = set()
+        while self.remaining() > MEMBER_MIN_SLICE and not self.stopped():
+            held = values[:n] > 0
+            total = base[:n_members] + np.bincount(member_of_pair[held], weights=minutes_of_pair[held],
+                                                   minlength=n_members).astype(np.int64)
+            holders = np.unique(member_of_pair[held])
+            order = holders[np.argsort(-total[holders], kind="stable")]
+            donors = np.asarray([m for m in order.tolist() if m not in tried][:block], dtype=np.int64)
+            if len(donors) == 0:
+                break
+            tried.update(donors.tolist())
+            free = self._member_block(values, donors, total, member_of_pair, position_of_pair, max_free)
+            sub = sub_model(self.rows, self.lower, self.upper, self.objective, values,
+                            self.restricted(values, free))
+            seconds = min(self.remaining(), MEMBER_SLICE)
+            found, objective, _ = self.solve(sub, seconds)
+            log.debug("member block of %d: %d free, objective %s", len(donors), len(sub.free),
+                      objective + sub.offset)
+            values = self.accept(values, sub, found)
+            rounds += 1
+        return WindowOutcome(values, self.value(values), None, rounds)
+
+    def _member_block(self, values: IntArray, donors: IntArray, total: IntArray, member_of_pair: IntArray,
+                      position: IntArray, max_free: int) -> BoolArray:
+        """The donors' pairs, and those of the lightest members eligible for the positions the
+        donors hold, up to about `max_free` pairs; with the auxiliary variables of their rows."""
+        n = self.n_pairs
+        is_donor = np.zeros(len(total), dtype=np.bool_)
+        is_donor[donors] = True
+        held = (values[:n] > 0) & is_donor[member_of_pair]
+        wanted = np.zeros(int(position.max()) + 1, dtype=np.bool_)
+        wanted[position[held]] = True
+        candidates = np.unique(member_of_pair[wanted[position] & ~is_donor[member_of_pair]])
+        per_member = np.bincount(member_of_pair, minlength=len(total))
+        budget = max_free - int(per_member[donors].sum())
+        light = candidates[np.argsort(total[candidates], kind="stable")]
+        take = light[np.cumsum(per_member[light]) <= max(budget, 0)]
+        chosen = is_donor.copy()
+        chosen[take] = True
+        mask = np.zeros(len(self.lower), dtype=np.bool_)
+        mask[:n] = chosen[member_of_pair]
+        return close_over_rows(self.rows, mask, n)
+
+
+def segment_trim(n_pairs: int, pair_member: IntArray, pair_minutes: IntArray, seg_var: IntArray,
+                 seg_member: IntArray, seg_lo: IntArray, seg_length: IntArray, swing: int = 720,
+                 ) -> Callable[[IntArray, BoolArray], BoolArray]:
+    """A `WindowSearch.trim` for a convex piecewise-linear penalty of each member's new minutes
+    (`distribution.hours`: segment k of member m covers [lo_k, lo_k + length_k) of them). With
+    the free pairs only, a member's minutes stay within [held - free held, held + free unheld];
+    a segment wholly outside that range keeps its incumbent value in every solution of the
+    neighbourhood, so it is held too. The upper end is further cut to `swing` minutes above the
+    incumbent: a restriction, not a relaxation (any solution of a neighbourhood still keeps every
+    row of the whole model), which keeps a day window to the segments near each member's total
+    instead of every segment of every member with a pair in it."""
+    n_members = int(max(pair_member.max(initial=0), seg_member.max(initial=0))) + 1
+
+    def trim(values: IntArray, free: BoolArray) -> BoolArray:
+        held = values[:n_pairs] > 0
+        pair_free = free[:n_pairs]
+        def minutes(mask: BoolArray) -> IntArray:
+            return np.bincount(pair_member[mask], weights=pair_minutes[mask],
+                               minlength=n_members).astype(np.int64)
+        now = minutes(held)
+        low = now - minutes(held & pair_free)
+        high = now + np.minimum(minutes(~held & pair_free), swing)
+        changes = (seg_lo < high[seg_member]) & (seg_lo + seg_length > low[seg_member])
+        out = free.copy()
+        out[seg_var] &= changes
+        return out
+
+    return trim
 
 
 class _Masks:

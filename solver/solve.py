@@ -22,11 +22,12 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.sat.python import cp_model
 
+from offduty.distribution.hours import MAX_BREAKPOINTS, segments, ytd_minutes
 from offduty.models.instance import Instance
 from offduty.models.solution import SolveStatus, TierOut
 from offduty.solver.explain import explain_infeasible, obvious_infeasibility
 from offduty.solver.greedy import GreedyRoster, acceptable, greedy_roster
-from offduty.solver.lns import Objective, WindowSearch, day_windows
+from offduty.solver.lns import Objective, WindowOutcome, WindowSearch, day_windows, segment_trim
 from offduty.solver.neighbourhood import narrow
 from offduty.solver.params import Progress, SolveParams, configure, relative_gap
 from offduty.solver.prepare import Prepared, prepare
@@ -39,6 +40,10 @@ log = logging.getLogger(__name__)
 ProgressCallback = Callable[[Progress], None]
 #: CP-SAT's bounds carry floating-point noise (1.0000000000000004); objectives are integers.
 BOUND_TOLERANCE = 1e-6
+#: The share of the window search's time given to member neighbourhoods on the `hours` tier,
+#: and the share of the tier's time the search gets before the whole-model pass.
+MEMBER_SHARE = 0.5
+HOURS_LNS_SHARE = 0.6
 
 
 @dataclass(frozen=True)
@@ -161,11 +166,16 @@ class _Solve:
             return None, hint
         whole_model = len(p.pairs) <= engine.window_only_pairs
         started = time.perf_counter()
-        budget = p.remaining() * (engine.window_share if whole_model else 1.0)
+        # a penalty of each member's total hours: member neighbourhoods after the windows, and
+        # more of the time than the whole-model pass, which finds no better roster on kc-week
+        by_members = not separable_terms(tier, len(p.pairs)) and tier.name == "hours"
+        share = max(engine.window_share, HOURS_LNS_SHARE) if by_members else engine.window_share
+        budget = p.remaining() * (share if whole_model else 1.0)
+        limit = [budget * (1.0 - MEMBER_SHARE) if by_members else budget]
         cpsat = p.model.cpsat
         lower, upper = cpsat.bounds()
         terms = tier.terms
-        separable = bool((terms.variables < len(p.pairs)).all())
+        separable = separable_terms(tier, len(p.pairs))
         count = [0]
 
         def report(objective: int, bound: float | None) -> None:
@@ -179,8 +189,17 @@ class _Solve:
 
         search = WindowSearch(cpsat.rows(), lower, upper, Objective(terms.variables, terms.coeffs).dense(
             cpsat.n_variables), terms.offset, len(p.pairs), windows, separable, configure_sub,
-            lambda: budget - (time.perf_counter() - started), self.stopped, report)
+            lambda: limit[0] - (time.perf_counter() - started), self.stopped, report,
+            trim=self.hours_trim(tier, upper) if by_members else None)
         found = search.run(hint, prove=not whole_model)
+        if by_members:
+            limit[0] = budget
+            members = search.by_members(found.values, p.pairs.member, p.pairs.position, p.pairs.minutes,
+                                        ytd_minutes(p.arrays))
+            log.info("tier %s by member blocks: %d rounds, %s -> %s", tier.name, members.rounds,
+                     found.objective, members.objective)
+            found = WindowOutcome(members.values, members.objective, found.bound,
+                                  found.rounds + members.rounds)
         solve_s = time.perf_counter() - started
         log.info("tier %s by windows: %d rounds, %s -> %s, bound %s, %.1f s", tier.name, found.rounds,
                  tier.value(hint), found.objective, found.bound, solve_s)
@@ -190,6 +209,18 @@ class _Solve:
         if found.bound is not None and found.bound >= found.objective:
             return _TierOutcome(SolveStatus.OPTIMAL, found.bound, found.values, solve_s), found.values
         return _TierOutcome(SolveStatus.FEASIBLE, found.bound, found.values, solve_s), found.values
+
+    def hours_trim(self, tier: Tier, upper: np.ndarray,
+                   ) -> Callable[[np.ndarray, np.ndarray], np.ndarray] | None:
+        """The `hours` tier's segment trim (`solver.lns.segment_trim`), when the tier's variables
+        are the strategy's segments as `distribution.hours.segments` makes them."""
+        p = self.prepared
+        seg = segments(p.arrays, p.pairs, getattr(p.strategy, "max_breakpoints", MAX_BREAKPOINTS))
+        variables = tier.terms.variables
+        if len(variables) != len(seg.member) or not np.array_equal(upper[variables], seg.length):
+            return None
+        return segment_trim(len(p.pairs), p.pairs.member, p.pairs.minutes, variables, seg.member, seg.lo,
+                            seg.length)
 
     def run_tier(self, tier: Tier, index: int) -> _TierOutcome:
         p = self.prepared
@@ -298,6 +329,11 @@ class _Solve:
             status = SolveStatus.UNKNOWN
         return TierOut(name=tier.name, status=status.value, objective=objective, bound=bound, gap=gap,
                        solve_s=round(outcome.solve_s if outcome is not None else 0.0, 4))
+
+
+def separable_terms(tier: Tier, n_pairs: int) -> bool:
+    """Does the tier's objective weigh pairs only (no auxiliary variable: it splits by window)?"""
+    return bool((tier.terms.variables < n_pairs).all())
 
 
 def at_lower_bounds(tiers: tuple[Tier, ...], values: np.ndarray) -> bool:

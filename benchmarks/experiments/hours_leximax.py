@@ -136,7 +136,7 @@ def leximax(builder: ModelBuilder, params: SolveParams, values: IntArray,
         reach[m].update((lo, lo + length))
     max_total = ytd[members] + seg.max_new
     # total variables T_m = ytd + new minutes
-    first = len(builder.proto.variables)
+    first = builder.n_variables
     for m, hi in zip(members.tolist(), max_total.tolist(), strict=True):
         builder.new_int(int(ytd[m]), hi)
     total_var = np.arange(first, first + n, dtype=np.int64)
@@ -151,7 +151,7 @@ def leximax(builder: ModelBuilder, params: SolveParams, values: IntArray,
     z_prev = int(max_total.max()) + 1
 
     def extend(vals: IntArray) -> IntArray:
-        out = np.zeros(len(builder.proto.variables), dtype=np.int64)
+        out = np.zeros(builder.n_variables, dtype=np.int64)
         out[: len(vals)] = vals
         return out
 
@@ -254,7 +254,7 @@ def measure(instance: Instance, params: SolveParams | None = None, seed: int = 0
     seg = segments(builder.arrays, builder.pairs)
     variables = add_segments(builder, seg)
     builder.set_objective(variables, seg.slope)
-    full = np.zeros(len(builder.proto.variables), dtype=np.int64)
+    full = np.zeros(builder.n_variables, dtype=np.int64)
     full[: len(values)] = values
     _fill_segments(builder, seg, variables, full)
     _, solver, pwl = _solve(builder, params, params.time_limit, full, "pwl")

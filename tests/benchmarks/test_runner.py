@@ -200,3 +200,16 @@ def test_runner_skips_timefold_with_a_message_where_no_jdk_is_found(tmp_path: Pa
     alone = subprocess.run([sys.executable, "-m", "offduty.benchmarks", "run", "--peers", "timefold"],
                            cwd=ROOT, capture_output=True, text=True, timeout=240, env=env)
     assert alone.returncode == 2 and "peer 'timefold' skipped" in alone.stderr
+
+
+def test_build_speed_reports_cpu_seconds_per_rule() -> None:
+    """`python -m offduty.benchmarks.build_speed`: pairs, rows, CPU seconds per model rule and
+    of writing the proto, pairs per CPU second, the load average (no timing is asserted)."""
+    from offduty.benchmarks.build_speed import measure
+    from offduty.constraints.registry import MODEL_RULES
+
+    row = measure("chiefs-game", "seniority", write_proto=True)
+    assert row["pairs"] > 0 and row["rows"] > 0
+    assert set(row["rules_cpu_s"]) == {rule.code for rule in MODEL_RULES}
+    assert row["pairs_per_cpu_s"] > 0 and row["pairs_per_cpu_s_with_proto"] > 0
+    assert len(row["loadavg"]) == 3

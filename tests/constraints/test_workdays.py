@@ -4,11 +4,14 @@ intervals inside them, the exact on-duty load, and which cap rows can bind."""
 from __future__ import annotations
 
 import datetime as dt
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from offduty.constraints.workdays import binding_groups, iso_weeks, work_days
+from offduty.constraints.workdays import binding_groups, binding_rows, heaviest_disjoint, iso_weeks, work_days
 from offduty.models.arrays import InstanceArrays, to_minutes
 from offduty.models.instance import Event, Instance
 from offduty.models.validation import parse_instance
@@ -127,3 +130,41 @@ def test_a_row_is_written_only_where_disjoint_details_can_exceed_the_room():
     room[7:] = 11 * h // 2
     assert [sorted(r.tolist()) for r in binding_groups(group, start, end, room)] == [
         [3, 4], [7, 8, 9]]
+
+
+def _heaviest_by_brute_force(spans: list[tuple[int, int]]) -> int:
+    """Every subset of the spans: the heaviest whose members do not overlap one another."""
+    best = 0
+    for mask in range(1 << len(spans)):
+        chosen = sorted(spans[k] for k in range(len(spans)) if mask >> k & 1)
+        if all(a[1] <= b[0] for a, b in pairwise(chosen)):
+            best = max(best, sum(e - s for s, e in chosen))
+    return best
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 40), st.integers(1, 15)), max_size=11),
+       st.integers(0, 40))
+def test_heaviest_disjoint_and_binding_rows_match_brute_force(
+        pieces: list[tuple[int, int, int]], room: int) -> None:
+    """The vectorized weighted interval scheduling (every group at once, by rounds) gives each
+    group's heaviest disjoint set, duplicates and touching intervals included; a group binds
+    exactly when that exceeds its room, and its row lists its pieces by start."""
+    group = np.asarray([p[0] for p in pieces], dtype=np.int64)
+    start = np.asarray([p[1] for p in pieces], dtype=np.int64)
+    end = start + np.asarray([p[2] for p in pieces], dtype=np.int64)
+    by_group = {g: [(int(s), int(e)) for gg, s, e in zip(group, start, end, strict=True) if gg == g]
+                for g in range(4)}
+    heaviest = heaviest_disjoint(group, start, end)
+    enough = np.full(len(heaviest), room, dtype=np.int64)
+    early_stop = heaviest_disjoint(group, start, end, enough)
+    for g, (value, early) in enumerate(zip(heaviest.tolist(), early_stop.tolist(), strict=True)):
+        assert value == _heaviest_by_brute_force(by_group[g])
+        assert early == value if value <= room else room < early <= value  # stopped once above
+    rooms = np.full(len(group), room, dtype=np.int64)
+    idx, starts = binding_rows(group, start, end, rooms)
+    rows = [idx[a:b].tolist() for a, b in zip(starts[:-1].tolist(), starts[1:].tolist(), strict=True)]
+    expected = [sorted(np.flatnonzero(group == g).tolist(), key=lambda i: (int(start[i]), i))
+                for g in range(4) if _heaviest_by_brute_force(by_group[g]) > room]
+    assert rows == expected
+    assert [r.tolist() for r in binding_groups(group, start, end, rooms)] == expected
