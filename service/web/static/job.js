@@ -26,6 +26,9 @@
       plot.setData(data);
     }
   }
+  window.addEventListener("resize", function () {
+    if (plot) { plot.setSize({ width: Math.max(280, Math.min(box.clientWidth || 600, 760)), height: 220 }); }
+  });
   var source = new EventSource(box.getAttribute("data-events"));
   source.addEventListener("progress", function (e) {
     var p = JSON.parse(e.data);
