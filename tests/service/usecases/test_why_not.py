@@ -25,8 +25,18 @@ RAW: dict[str, Any] = {
         {"id": "A", "seniority_date": "2000-01-01"},
         {"id": "B", "seniority_date": "2005-01-01"},
         {"id": "S", "seniority_date": "2010-01-01", "rank": "sergeant"},
-        {"id": "D", "seniority_date": "1995-01-01", "hour_plan": 8, "tours": [{"start": at("08:00"), "end": at("16:00")}]},
-        {"id": "W", "seniority_date": "1990-01-01", "hour_plan": 10, "tours": [{"start": at("00:30"), "end": at("12:30")}]},
+        {
+            "id": "D",
+            "seniority_date": "1995-01-01",
+            "hour_plan": 8,
+            "tours": [{"start": at("08:00"), "end": at("16:00")}],
+        },
+        {
+            "id": "W",
+            "seniority_date": "1990-01-01",
+            "hour_plan": 10,
+            "tours": [{"start": at("00:30"), "end": at("12:30")}],
+        },
     ],
     "employers": [{"id": "E1", "name": "Chiefs"}],
     "events": [
@@ -35,11 +45,21 @@ RAW: dict[str, Any] = {
             "employer": "E1",
             "name": "Preseason",
             "shifts": [
-                {"id": "S1", "start": at("10:00"), "end": at("14:00"),
-                 "positions": [{"id": "P1", "count": 1, "pay_rate": 50.0},
-                               {"id": "SGT", "count": 1, "min_rank": "sergeant", "pay_rate": 60.0}]},
-                {"id": "S2", "start": at("13:00"), "end": at("18:00"),
-                 "positions": [{"id": "P2", "count": 1, "pay_rate": 50.0}]},
+                {
+                    "id": "S1",
+                    "start": at("10:00"),
+                    "end": at("14:00"),
+                    "positions": [
+                        {"id": "P1", "count": 1, "pay_rate": 50.0},
+                        {"id": "SGT", "count": 1, "min_rank": "sergeant", "pay_rate": 60.0},
+                    ],
+                },
+                {
+                    "id": "S2",
+                    "start": at("13:00"),
+                    "end": at("18:00"),
+                    "positions": [{"id": "P2", "count": 1, "pay_rate": 50.0}],
+                },
             ],
         }
     ],
@@ -49,7 +69,9 @@ RAW: dict[str, Any] = {
 @pytest.fixture(scope="module")
 def solved() -> tuple[Any, Result]:
     instance = load(RAW)
-    result = solve_verified(instance, SolveParams(strategy="seniority", time_limit=10, allow_understaffed=True))
+    result = solve_verified(
+        instance, SolveParams(strategy="seniority", time_limit=10, allow_understaffed=True)
+    )
     assert result.has_solution
     return instance, result
 

@@ -71,7 +71,9 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, dic
         "viewer": make_key(url, "viewer", "kcpd"),
         "stranger": make_key(url, "coordinator", "other"),
     }
-    proc = server(url, path / "server.log", workers=2, OFFDUTY_SESSION_SECRET="browser-test-" + "s" * 32).start()
+    proc = server(
+        url, path / "server.log", workers=2, OFFDUTY_SESSION_SECRET="browser-test-" + "s" * 32
+    ).start()
     try:
         yield proc, tokens
     finally:
@@ -94,7 +96,9 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture(scope="module")
 def coordinator(browser: Browser, live: tuple[Server, dict[str, str]]) -> Iterator[Page]:
-    context = browser.new_context(base_url=live[0].url, accept_downloads=True, viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        base_url=live[0].url, accept_downloads=True, viewport={"width": 1280, "height": 900}
+    )
     page = context.new_page()
     page.set_default_timeout(WAIT_MS)
     yield page
@@ -122,7 +126,8 @@ def check_page(page: Page, name: str) -> None:
         page.add_script_tag(path=str(AXE))
     results = page.evaluate(
         "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-        ".map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target)}))"
+        ".map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " nodes: v.nodes.slice(0, 3).map(n => n.target)}))"
     )
     bad = [v for v in results if v["impact"] in ("serious", "critical")]
     assert not bad, f"{name}: axe-core finds {json.dumps(bad, indent=1)}"
@@ -139,8 +144,9 @@ def chiefs(seed: int = 1) -> dict[str, Any]:
     return copy.deepcopy(generate_scenario("chiefs-game", seed))
 
 
-def upload_json(page: Page, tmp: Path, raw: dict[str, Any], strategy: str = "seniority",
-                time_limit: str = "20") -> None:
+def upload_json(
+    page: Page, tmp: Path, raw: dict[str, Any], strategy: str = "seniority", time_limit: str = "20"
+) -> None:
     path = tmp / "instance.json"
     path.write_text(json.dumps(raw), encoding="utf-8")
     page.goto("/jobs/new")

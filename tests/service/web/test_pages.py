@@ -34,8 +34,15 @@ def instance_with_unfilled() -> dict[str, Any]:
 def submit_json(client: TestClient, raw: Any, **options: str) -> Any:
     page = client.get("/jobs/new")
     assert page.status_code == 200
-    data = {"csrf_token": csrf_of(page.text), "source": "json", "strategy": "seniority",
-            "candidates": "all_eligible", "time_limit": "10", "allow_understaffed": "on", **options}
+    data = {
+        "csrf_token": csrf_of(page.text),
+        "source": "json",
+        "strategy": "seniority",
+        "candidates": "all_eligible",
+        "time_limit": "10",
+        "allow_understaffed": "on",
+        **options,
+    }
     files = {"instance_file": ("instance.json", json.dumps(raw).encode(), "application/json")}
     return client.post("/jobs/new", data=data, files=files)
 
@@ -99,8 +106,9 @@ def test_a_post_without_the_csrf_token_is_403(web: WebWorld) -> None:
     assert client.post("/logout").status_code == 403
 
 
-def test_a_viewer_sees_no_submit_button_and_a_forged_submit_is_403(web: WebWorld, done: tuple[TestClient, str]
-                                                                    ) -> None:
+def test_a_viewer_sees_no_submit_button_and_a_forged_submit_is_403(
+    web: WebWorld, done: tuple[TestClient, str]
+) -> None:
     viewer = web.login("viewer")
     jobs = viewer.get("/jobs")
     assert jobs.status_code == 200 and "New solve" not in jobs.text and "/jobs/new" not in jobs.text
@@ -119,8 +127,12 @@ def test_pages_are_scoped_to_the_keys_agency(web: WebWorld, done: tuple[TestClie
     _, job_id = done
     other = web.login("admin", "other")
     assert job_id not in other.get("/jobs").text
-    for path in (f"/jobs/{job_id}", f"/jobs/{job_id}/roster.csv", f"/jobs/{job_id}/why-not",
-                 f"/jobs/{job_id}/events"):
+    for path in (
+        f"/jobs/{job_id}",
+        f"/jobs/{job_id}/roster.csv",
+        f"/jobs/{job_id}/why-not",
+        f"/jobs/{job_id}/events",
+    ):
         response = other.get(path)
         assert response.status_code == 404, path
         assert "CAPT" not in response.text
@@ -151,10 +163,12 @@ def test_the_finished_job_page(done: tuple[TestClient, str]) -> None:
     assert page.status_code == 200
     html = page.text
     assert "state-succeeded" in html
-    unfilled = re.findall(r'<tr class="unfilled"><td>(\w+)</td><td colspan="2"><strong>Unfilled:</strong> ([^<]+)</td>', html)
+    unfilled = re.findall(
+        r'<tr class="unfilled"><td>(\w+)</td><td colspan="2"><strong>Unfilled:</strong> ([^<]+)</td>', html
+    )
     assert unfilled and {p for p, _ in unfilled} == {"CAPT"}
-    assert "3 below the position&#39;s minimum rank" in unfilled[0][1] or "below the position" in unfilled[0][1]
-    assert "<svg" in html and "C-STAFFING-RATIO" in html or "Timeline of" in html
+    assert "3 below the position&#39;s minimum rank" in unfilled[0][1]
+    assert "<svg" in html and "Timeline of Preseason" in html
     assert "Lorenz curve" in html and "Gini of hours" in html
     for link in ("roster.csv", "solution.json", "payroll.csv"):
         assert f"/jobs/{job_id}/{link}" in html
@@ -205,10 +219,17 @@ def test_importer_csv_files_make_a_job(web: WebWorld, tmp_path: Path) -> None:
     paths = write_csv_dir(load(copy.deepcopy(TINY)), tmp_path / "csv")
     client = web.login()
     page = client.get("/jobs/new")
-    files = {f"csv_{p.stem}" if p.suffix == ".csv" else "csv_policy": (p.name, p.read_bytes(), "text/csv")
-             for p in paths}
-    data = {"csrf_token": csrf_of(page.text), "source": "csv", "name": "from-csv", "strategy": "seniority",
-            "time_limit": "5"}
+    files = {
+        f"csv_{p.stem}" if p.suffix == ".csv" else "csv_policy": (p.name, p.read_bytes(), "text/csv")
+        for p in paths
+    }
+    data = {
+        "csrf_token": csrf_of(page.text),
+        "source": "csv",
+        "name": "from-csv",
+        "strategy": "seniority",
+        "time_limit": "5",
+    }
     response = client.post("/jobs/new", data=data, files=files)
     assert response.status_code == 200 and "from-csv" in response.text, response.text[-1500:]
     missing = client.post("/jobs/new", data=data, files={"csv_members": files["csv_members"]})
@@ -218,16 +239,28 @@ def test_importer_csv_files_make_a_job(web: WebWorld, tmp_path: Path) -> None:
 def test_publish_cancel_approve_refill(done: tuple[TestClient, str]) -> None:
     client, job_id = done
     page = client.get(f"/jobs/{job_id}")
-    published = client.post(f"/jobs/{job_id}/publish", data={"csrf_token": csrf_of(page.text), "name": "tiny"})
+    published = client.post(
+        f"/jobs/{job_id}/publish", data={"csrf_token": csrf_of(page.text), "name": "tiny"}
+    )
     assert published.status_code == 200 and "Roster tiny" in published.text
     roster_url = str(published.url).replace(BASE, "")
     assert roster_url.split("/")[-1] in client.get("/rosters").text
     solution = client.get(f"/jobs/{job_id}/solution.json").json()
-    member, position = next((a["member"], a["position"]) for a in solution["assignments"] if a["position"] == "P1")
+    member, position = next(
+        (a["member"], a["position"]) for a in solution["assignments"] if a["position"] == "P1"
+    )
     token = csrf_of(published.text)
-    pending = client.post(f"{roster_url}/cancellations", data={
-        "csrf_token": token, "member": member, "position": position, "at": "2026-09-11T09:00:00-05:00",
-        "reason": "court", "comment": "Subpoenaed."})
+    pending = client.post(
+        f"{roster_url}/cancellations",
+        data={
+            "csrf_token": token,
+            "member": member,
+            "position": position,
+            "at": "2026-09-11T09:00:00-05:00",
+            "reason": "court",
+            "comment": "Subpoenaed.",
+        },
+    )
     assert pending.status_code == 200 and "cancel_pending" in pending.text and 'id="pending"' in pending.text
     cid = re.search(r"/cancellations/(\w+)/approve", pending.text)
     assert cid is not None
@@ -240,21 +273,30 @@ def test_publish_cancel_approve_refill(done: tuple[TestClient, str]) -> None:
 
 def test_static_files_carry_their_licences(web: WebWorld) -> None:
     client = web.client()
-    for name, words in (("htmx.min.js", "Zero-Clause BSD"), ("uPlot.iife.min.js", "MIT"),
-                        ("axe.min.js", "Mozilla Public"), ("web.css", "Contrast")):
+    for name, words in (
+        ("htmx.min.js", "Zero-Clause BSD"),
+        ("uPlot.iife.min.js", "MIT"),
+        ("axe.min.js", "Mozilla Public"),
+        ("web.css", "Contrast"),
+    ):
         response = client.get(f"/static/{name}")
         assert response.status_code == 200 and words in response.text[:1500], name
 
 
 def test_failed_logins_are_rate_limited(tmp_path: Path) -> None:
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'limit.db'}", session_secret="s" * 40,
-                        login_attempts_per_minute=3)
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'limit.db'}",
+        session_secret="s" * 40,
+        login_attempts_per_minute=3,
+    )
     app = create_app(settings, run_workers=False)
     with TestClient(app, base_url=BASE) as client:
         good = keys.create_key(app.state.services.store, "coordinator", "kcpd").token
         token = csrf_of(client.get("/login").text)
-        codes = [client.post("/login", data={"csrf_token": token, "api_key": f"odk_{i}"}).status_code
-                 for i in range(4)]
+        codes = [
+            client.post("/login", data={"csrf_token": token, "api_key": f"odk_{i}"}).status_code
+            for i in range(4)
+        ]
         assert codes == [401, 401, 401, 429]
         blocked = client.post("/login", data={"csrf_token": token, "api_key": good})
         assert blocked.status_code == 429 and "Retry-After" in blocked.headers
