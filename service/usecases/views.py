@@ -597,3 +597,15 @@ def vacated_positions(
         for p in s.positions
         if held[p.id] < p.count
     ]
+
+
+def report_lines(report: Mapping[str, object] | None) -> list[str]:
+    """A roster version's change report in plain sentences (`ChangeReport.lines`)."""
+    if not report:
+        return []
+    from offduty.service.usecases.resolving import ChangeReport
+
+    try:
+        return ChangeReport.model_validate(report).lines()
+    except ValueError:
+        return [json.dumps(report, indent=1, default=str)]

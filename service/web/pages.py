@@ -654,6 +654,7 @@ async def roster_page(request: Request, roster_id: str, message: str = "") -> Re
             "pending": [c for c in cancellations if c.pending],
             "vacated": views.vacated_positions(instance, version.assignments),
             "assignments": version.assignments,
+            "report": views.report_lines(version.report),
         }
 
     context = await run_in_threadpool(read)

@@ -199,6 +199,11 @@ def test_the_chiefs_demo_from_login_to_csv(coordinator: Page, live: tuple[Server
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 307 and {"member", "position", "shift", "event", "hours"} <= set(rows[0])
     assert {r["event"] for r in rows} == {"EV1"}
+    # the filters apply on change (htmx), and the address says which
+    page.goto("/jobs")
+    page.get_by_label("State").select_option("failed")
+    pw_expect(page.locator("#jobs tbody")).to_have_text(re.compile("No jobs match the filters"))
+    assert "state=failed" in page.url
 
 
 def test_an_unfilled_position_is_red_with_its_reason(coordinator: Page, tmp_path: Path) -> None:

@@ -208,7 +208,8 @@ def test_jobs_filters_and_paging(web: WebWorld, done: tuple[TestClient, str]) ->
     second = client.get("/jobs", params={"state": "queued", "cursor": cursor.group(1)})
     queued = job_link.findall(second.text)
     assert second.status_code == 200 and len(queued) == 1 and queued[0] not in first.text
-    cancel = client.post(f"/jobs/{queued[0]}/cancel", data={"csrf_token": csrf_of(second.text)})
+    # htmx sends the token as a header (hx-headers on <body>)
+    cancel = client.post(f"/jobs/{queued[0]}/cancel", headers={"X-CSRF-Token": csrf_of(second.text)})
     assert cancel.status_code == 200 and "state-cancelled" in cancel.text
 
 
