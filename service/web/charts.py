@@ -28,7 +28,7 @@ def _svg(width: int, height: int, title: str, body: list[str]) -> Markup:
 
 
 def histogram(bins: Sequence[tuple[float, float, int]], title: str, x_label: str = "hours") -> Markup:
-    width, height, left, bottom, top = 480, 220, 44, 36, 12
+    width, height, left, bottom, top = 480, 230, 44, 36, 22
     most = max((c for _, _, c in bins), default=0) or 1
     inner_w, inner_h = width - left - 10, height - bottom - top
     bar_w = inner_w / max(1, len(bins))
@@ -37,7 +37,7 @@ def histogram(bins: Sequence[tuple[float, float, int]], title: str, x_label: str
         f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + inner_h}" stroke="#333"/>',
         f'<text x="{left + inner_w / 2}" y="{height - 4}" text-anchor="middle" class="axis">'
         f"{escape(x_label)}</text>",
-        f'<text x="4" y="{top + 10}" class="axis">{most}</text>',
+        f'<text x="4" y="12" class="axis">members (most {most})</text>',
     ]
     for i, (lo, hi, count) in enumerate(bins):
         h = inner_h * count / most
@@ -62,7 +62,7 @@ def lines(
     diagonal: bool = False,
 ) -> Markup:
     """Line charts over one set of axes (e.g. Lorenz curves with the line of equality)."""
-    width, height, left, bottom, top = 480, 240, 48, 38, 12
+    width, height, left, bottom, top = 480, 250, 48, 38, 24
     inner_w, inner_h = width - left - 12, height - bottom - top
     xs = [x for _, pts in series for x, _ in pts] or [0.0, 1.0]
     ys = [y for _, pts in series for _, y in pts] or [0.0, 1.0]
@@ -81,9 +81,9 @@ def lines(
         f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + inner_h}" stroke="#333"/>',
         f'<text x="{left + inner_w / 2}" y="{height - 4}" text-anchor="middle" class="axis">'
         f"{escape(x_label)}</text>",
-        f'<text x="4" y="{top + 10}" class="axis">{escape(y_label)}</text>',
+        f'<text x="4" y="12" class="axis">{escape(y_label)}</text>',
         f'<text x="{left - 4}" y="{top + inner_h}" text-anchor="end" class="tick">{y0:g}</text>',
-        f'<text x="{left - 4}" y="{top + 10}" text-anchor="end" class="tick">{y1:.3g}</text>',
+        f'<text x="{left - 4}" y="{top + 4}" text-anchor="end" class="tick">{y1:.3g}</text>',
         f'<text x="{left}" y="{top + inner_h + 14}" class="tick">{x0:g}</text>',
         f'<text x="{left + inner_w}" y="{top + inner_h + 14}" text-anchor="end" class="tick">{x1:.3g}</text>',
     ]

@@ -59,10 +59,12 @@ def session_secret(settings: Settings) -> str:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        secret = path.read_text(encoding="utf-8").strip()
-        if len(secret) >= 32:
-            return secret
-        log.warning("%s is too short; making a new session secret", path)
+        for _ in range(100):  # another process may be writing it this instant
+            secret = path.read_text(encoding="utf-8").strip()
+            if len(secret) >= 32:
+                return secret
+            time.sleep(0.02)
+        log.warning("%s holds no usable secret; making a new one", path)
         path.unlink(missing_ok=True)
         return session_secret(settings)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
