@@ -171,9 +171,20 @@ def test_a_wrong_key_shows_an_error(coordinator: Page, live: tuple[Server, dict[
     pw_expect(coordinator.get_by_role("alert")).to_have_text("That API key is unknown or revoked.")
     assert coordinator.url.endswith("/login")
     check_page(coordinator, "login")
-    # the key is not in the page, and no page of any agency opens
+    assert "odk_not-a-key" not in coordinator.content()
+    # no page of any agency opens
     coordinator.goto("/jobs")
     assert "/login" in coordinator.url
+    # keyboard: the first Tab reaches the skip link, and focus is visible
+    coordinator.keyboard.press("Tab")
+    focused = coordinator.evaluate(
+        "() => { const e = document.activeElement; const s = getComputedStyle(e);"
+        " return [e.textContent.trim(), s.outlineStyle, s.outlineWidth]; }"
+    )
+    assert focused[0] == "Skip to the content" and focused[1] != "none" and focused[2] != "0px", focused
+    coordinator.keyboard.press("Tab")  # the site's name
+    coordinator.keyboard.press("Tab")
+    assert coordinator.evaluate("document.activeElement.id") == "api_key"
 
 
 def test_the_chiefs_demo_from_login_to_csv(coordinator: Page, live: tuple[Server, dict[str, str]]) -> None:
@@ -318,6 +329,15 @@ def test_a_viewer_and_pages_without_javascript(browser: Browser, live: tuple[Ser
         assert response.status == 403
         no_token = page.request.post("/jobs/new", multipart={"source": "demo"})
         assert no_token.status == 403
+        # the other pages read without JavaScript too, with no buttons for a viewer
+        for path, heading in (("/compare", "Compare strategies"), ("/rosters", "Published rosters")):
+            page.goto(path)
+            pw_expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
+        assert page.get_by_role("button", name="Start the comparison").count() == 0
+        page.locator("#rosters tbody a").first.click()
+        pw_expect(page.locator("#history li").first).to_be_visible()
+        assert page.get_by_role("button", name="Refill the vacated positions").count() == 0
+        assert page.get_by_role("button", name="Record the cancellation").count() == 0
     finally:
         context.close()
     # another agency's coordinator sees none of kcpd's jobs
