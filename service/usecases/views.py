@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections import Counter, defaultdict
+import threading
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
@@ -132,28 +133,48 @@ class JobView:
     final: bool = False
 
 
+#: Parsed job inputs by job id (inputs are immutable; validating the Chiefs game takes seconds).
+_INSTANCES: OrderedDict[str, Instance] = OrderedDict()
+_INSTANCES_LOCK = threading.Lock()
+_INSTANCES_KEPT = 8
+
+
+def _parsed_input(services: Services, job_id: str) -> Instance | None:
+    """The job's input, parsed once per server process (the caller checked the agency)."""
+    with _INSTANCES_LOCK:
+        if job_id in _INSTANCES:
+            _INSTANCES.move_to_end(job_id)
+            return _INSTANCES[job_id]
+    document = services.store.job_input(job_id)
+    if document is None:
+        return None
+    try:
+        instance = load(json.loads(document))
+    except InvalidInstance:
+        return None
+    with _INSTANCES_LOCK:
+        _INSTANCES[job_id] = instance
+        while len(_INSTANCES) > _INSTANCES_KEPT:
+            _INSTANCES.popitem(last=False)
+    return instance
+
+
 def job_instance(services: Services, principal: Principal, job_id: str) -> Instance:
     """The job's input instance (NotFound for another agency's job)."""
     get(services, principal, job_id)
-    document = services.store.job_input(job_id)
-    if document is None:
-        raise NotFound(f"job {job_id} has no input")
-    return load(json.loads(document))
+    instance = _parsed_input(services, job_id)
+    if instance is None:
+        raise NotFound(f"job {job_id} has no valid input")
+    return instance
 
 
 def job_view(services: Services, principal: Principal, job_id: str) -> JobView:
+    """The job, and once it has a roster, the roster and the job's input."""
     job = get(services, principal, job_id)
-    document = services.store.job_input(job_id)
-    instance = None
-    if document is not None:
-        try:
-            instance = load(json.loads(document))
-        except InvalidInstance:
-            instance = None
     found = services.store.solution(job_id)
     if found is None:
-        return JobView(job, instance)
-    return JobView(job, instance, result_of(found), found.final)
+        return JobView(job, None)
+    return JobView(job, _parsed_input(services, job_id), result_of(found), found.final)
 
 
 @dataclass
@@ -585,17 +606,17 @@ def job_page(
             return out, None
 
 
-def vacated_positions(
-    instance: Instance, assignments: Sequence[tuple[str, str]]
-) -> list[tuple[str, int, int]]:
-    """(position, held, count) of the positions a roster version leaves short."""
+def vacated_positions(document: str, assignments: Sequence[tuple[str, str]]) -> list[tuple[str, int, int]]:
+    """(position, held, count) of the positions a roster version leaves short; `document` is the
+    roster's stored (validated) instance, read without validating it again."""
     held = Counter(p for _, p in assignments)
+    raw = json.loads(document)
     return [
-        (p.id, held[p.id], p.count)
-        for e in instance.events
-        for s in e.shifts
-        for p in s.positions
-        if held[p.id] < p.count
+        (str(p["id"]), held[p["id"]], int(p["count"]))
+        for e in raw.get("events", [])
+        for s in e.get("shifts", [])
+        for p in s.get("positions", [])
+        if held[p["id"]] < int(p["count"])
     ]
 
 

@@ -645,14 +645,13 @@ async def roster_page(request: Request, roster_id: str, message: str = "") -> Re
         roster, version = pub.current(services, principal, roster_id)
         history = pub.versions(services, principal, roster_id)
         cancellations = pub.cancellations(services, principal, roster_id)
-        instance = pub.instance_of(roster)
         return {
             "roster": roster,
             "version": version,
             "history": list(reversed(history)),
             "cancellations": cancellations,
             "pending": [c for c in cancellations if c.pending],
-            "vacated": views.vacated_positions(instance, version.assignments),
+            "vacated": views.vacated_positions(roster.instance, version.assignments),
             "assignments": version.assignments,
             "report": views.report_lines(version.report),
         }
