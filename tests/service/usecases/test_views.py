@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 
-from offduty.service.usecases import SolveParams, load, solve_verified
-from offduty.service.usecases import views
+from offduty.service.usecases import SolveParams, load, solve_verified, views
 from offduty.solver import Result
 from tests.service.conftest import scenario
 
