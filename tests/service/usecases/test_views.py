@@ -19,7 +19,9 @@ def game() -> tuple[Any, Result, dict[str, Any]]:
     raw = scenario("chiefs-game")
     raw["events"][0]["shifts"][0]["positions"][0]["count"] = 400  # more than can be filled
     instance = load(raw)
-    result = solve_verified(instance, SolveParams(strategy="seniority", time_limit=20, allow_understaffed=True))
+    result = solve_verified(
+        instance, SolveParams(strategy="seniority", time_limit=20, allow_understaffed=True)
+    )
     assert result.has_solution and result.unfilled
     return instance, result, raw
 
@@ -39,7 +41,9 @@ def test_the_timeline_counts_the_roster_against_the_floor(game: tuple[Any, Resul
     instance, result, _ = game
     [timeline] = views.timelines(instance, result)
     by_shift = Counter(a.shift for a in result.assignments)
-    assert {b.shift: b.staffed for b in timeline.bars} == {s.id: by_shift[s.id] for s in instance.events[0].shifts}
+    assert {b.shift: b.staffed for b in timeline.bars} == {
+        s.id: by_shift[s.id] for s in instance.events[0].shifts
+    }
     assert timeline.floor == 52 and timeline.steps
     assert all(0 <= s.start < s.end <= timeline.span for s in timeline.steps)
     assert not any(s.short for s in timeline.steps)  # the solver met the floor
