@@ -93,6 +93,18 @@ class Settings(BaseSettings):
     #: How often the server's deliverer looks for due messages.
     notify_interval_s: float = Field(default=1.0, gt=0)
 
+    # --- the web page (service/web, docs/web.md) ---------------------------------------------------
+    #: Signs the web page's session cookie. Unset: a random secret made once per install and kept
+    #: in the user's data directory (`session-secret`, mode 0600); set it (the same on every
+    #: server) when several servers share a database.
+    session_secret: str | None = Field(default=None, repr=False, min_length=16)
+    #: The session cookie is sent over HTTPS only (browsers treat http://localhost as secure).
+    session_https_only: bool = True
+    #: A web session lasts this long.
+    session_max_age_s: int = Field(default=8 * 3600, ge=60)
+    #: Failed logins allowed per client address and minute (429 beyond).
+    login_attempts_per_minute: int = Field(default=10, ge=1)
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")

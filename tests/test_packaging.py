@@ -85,3 +85,13 @@ def test_the_wheel_ships_the_store_migrations(wheel: Path) -> None:
         names = set(zf.namelist())
     assert {"offduty/service/store/migrations/env.py", "offduty/service/store/migrations/script.py.mako",
             "offduty/service/store/migrations/versions/0001_initial.py"} <= names
+
+
+def test_the_wheel_ships_the_web_pages_templates_and_static_files(wheel: Path) -> None:
+    web = ROOT / "service" / "web"
+    expected = {f"offduty/service/web/{p.relative_to(web).as_posix()}"
+                for p in [*web.glob("templates/**/*.html"), *web.glob("static/*")]}
+    assert {"offduty/service/web/templates/base.html", "offduty/service/web/static/axe.min.js"} <= expected
+    with zipfile.ZipFile(wheel) as zf:
+        names = set(zf.namelist())
+    assert expected <= names, sorted(expected - names)

@@ -22,6 +22,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic.json_schema import models_json_schema
 
 from offduty.models.solution import Solution
+from offduty.service import web
 from offduty.service.api import problems
 from offduty.service.api.deps import _AuthCache
 from offduty.service.api.limits import BodySizeLimit, RateLimiter
@@ -126,6 +127,7 @@ def create_app(
     for module in (jobs, comparisons, rosters, batches, data, validation, keys, health):
         api.include_router(module.router)
     app.include_router(api)
+    web.install(app, settings)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

@@ -169,6 +169,17 @@ class RosterStore:
                 return None
             return _roster(row)
 
+    def for_agency(self, agency: str, limit: int = 50) -> list[RosterRecord]:
+        """The agency's rosters, newest first."""
+        with self.store._read() as s:
+            q = (
+                select(Roster)
+                .where(Roster.agency == agency)
+                .order_by(Roster.created_at.desc(), Roster.id)
+                .limit(limit)
+            )
+            return [_roster(r) for r in s.scalars(q)]
+
     def versions(self, roster_id: str) -> list[VersionRecord]:
         with self.store._read() as s:
             q = (

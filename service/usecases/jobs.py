@@ -378,6 +378,11 @@ def list_jobs(
     return jobs[:limit], _encode_cursor(last.created_at, last.id)
 
 
+def encode_cursor(job: JobRecord) -> str:
+    """The cursor of the page after `job` (newest first)."""
+    return _encode_cursor(job.created_at, job.id)
+
+
 def _encode_cursor(at: dt.datetime, job_id: str) -> str:
     return base64.urlsafe_b64encode(f"{at.isoformat()}|{job_id}".encode()).decode().rstrip("=")
 

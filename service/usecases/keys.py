@@ -79,6 +79,14 @@ def authenticate(store: Store, token: str) -> Principal | None:
     return Principal(record.id, Role(record.role), record.agency, record.name)
 
 
+def principal_of_key(store: Store, key_id: str, agency: str) -> Principal | None:
+    """The principal of a live key by its id (a web session remembers the id, never the token)."""
+    for record in store.list_keys(agency):
+        if record.id == key_id and record.revoked_at is None:
+            return Principal(record.id, Role(record.role), record.agency, record.name)
+    return None
+
+
 def list_keys(store: Store, agency: str | None = None) -> list[KeyRecord]:
     return store.list_keys(agency)
 

@@ -107,6 +107,11 @@ def get(services: Services, principal: Principal, roster_id: str) -> RosterRecor
     return found
 
 
+def list_rosters(services: Services, principal: Principal, limit: int = 50) -> list[RosterRecord]:
+    """The caller's agency's published rosters, newest first."""
+    return rosters(services).for_agency(principal.agency, limit)
+
+
 def versions(services: Services, principal: Principal, roster_id: str) -> list[VersionRecord]:
     get(services, principal, roster_id)
     return rosters(services).versions(roster_id)
