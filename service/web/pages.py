@@ -78,7 +78,14 @@ def _gap(value: Any) -> str:
     return f"{float(value) * 100:.2f} %"
 
 
-templates.env.filters.update(age=_age, gap=_gap)
+def _number(value: float) -> str:
+    """A whole number with separators (598 h, 43,194), else three significant decimals (0.447)."""
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.3f}" if abs(value) < 1000 else f"{value:,.1f}"
+
+
+templates.env.filters.update(age=_age, gap=_gap, number=_number)
 
 
 class WebRoute(APIRoute):
