@@ -28,6 +28,7 @@ from offduty.distribution.metrics import gini
 from offduty.models.arrays import InstanceArrays, from_minutes
 from offduty.models.errors import InvalidInstance, Problem, ProblemKind
 from offduty.models.instance import Instance
+from offduty.service.settings import Settings
 from offduty.service.store import ComparisonRecord, JobRecord
 from offduty.service.usecases.jobs import (
     JobState,
@@ -446,35 +447,25 @@ def demo_instance(seed: int = 1) -> dict[str, object]:
 
 
 def import_files(
-    files: Mapping[str, bytes], name: str = "", policy: bytes | None = None
+    settings: Settings, files: Mapping[str, bytes], name: str = "", policy: bytes | None = None
 ) -> dict[str, object]:
-    """The instance document of the importer's CSV files (`offduty import`), or RequestProblem
-    naming every problem by file, row and column."""
-    from offduty.service.io.importer import import_instance
-    from offduty.service.io.schema import TABLES
+    """The instance document of the importer's CSV/XLSX files (the API's `POST /imports`,
+    `exchange.import_upload`), or RequestProblem naming every problem by file, row and column."""
+    from offduty.service.usecases.exchange import ImportRejected, Upload, UploadTooLarge, import_upload
 
-    problems = [
-        Problem(f"files.{key}", "this file is required", ProblemKind.SCHEMA)
-        for key, table in TABLES.items()
-        if not table.optional and key not in files
-    ]
-    unknown = [
-        Problem(
-            f"files.{key}", f"not a file of the importer (known: {', '.join(TABLES)})", ProblemKind.SCHEMA
+    try:
+        instance = import_upload(
+            settings,
+            {key: Upload(key, data) for key, data in files.items()},
+            policy=Upload("policy.json", policy) if policy else None,
+            name=name or "imported",
         )
-        for key in files
-        if key not in TABLES
-    ]
-    if problems or unknown:
-        raise RequestProblem(problems + unknown, "the CSV files are incomplete")
-    policy_doc = json.loads(policy) if policy else None
-    result = import_instance(dict(files), policy=policy_doc, name=name or "imported")
-    if result.instance is None:
-        raise RequestProblem(
-            [Problem(_row_path(e), e.message, ProblemKind.SCHEMA) for e in result.errors],
-            "the CSV files have problems",
-        )
-    return dict(result.instance.model_dump(mode="json"))
+    except ImportRejected as exc:
+        problems = [Problem(_row_path(e), e.message, ProblemKind.SCHEMA) for e in exc.errors]
+        raise RequestProblem(problems, "the CSV files have problems") from None
+    except UploadTooLarge as exc:
+        raise RequestProblem([Problem(f"files.{exc.field}", str(exc), ProblemKind.OUT_OF_RANGE)]) from None
+    return dict(instance.model_dump(mode="json"))
 
 
 def _row_path(error: object) -> str:

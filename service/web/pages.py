@@ -28,6 +28,7 @@ from starlette.datastructures import UploadFile
 
 from offduty.models.errors import Problem, ProblemKind
 from offduty.models.solution import Candidates
+from offduty.service.settings import Settings
 from offduty.service.usecases import assignments_csv, views
 from offduty.service.usecases import jobs as uc
 from offduty.service.usecases import published as pub
@@ -294,7 +295,7 @@ async def _read_upload(value: Any) -> bytes | None:
     return None
 
 
-async def _instance_from_form(form: Any) -> tuple[Any, list[Problem]]:
+async def _instance_from_form(form: Any, settings: Settings) -> tuple[Any, list[Problem]]:
     """The instance document the form names (demo, JSON upload or the importer's CSV files)."""
     source = str(form.get("source") or "demo")
     if source == "demo":
@@ -321,7 +322,9 @@ async def _instance_from_form(form: Any) -> tuple[Any, list[Problem]]:
                 files[key] = data
         policy = await _read_upload(form.get("csv_policy"))
         try:
-            return await run_in_threadpool(views.import_files, files, str(form.get("name") or ""), policy), []
+            return await run_in_threadpool(
+                views.import_files, settings, files, str(form.get("name") or ""), policy
+            ), []
         except uc.RequestProblem as exc:
             return None, [
                 Problem(f"files.{p.path}" if not p.path.startswith("files") else p.path, p.message, p.kind)
@@ -364,7 +367,7 @@ async def submit_job(request: Request) -> Response:
     form = await _form(request)
     require_submitter(principal)
     values = _values(form)
-    instance, problems = await _instance_from_form(form)
+    instance, problems = await _instance_from_form(form, _services(request).settings)
     options, more = _options(form)
     problems += more
     if problems:
@@ -568,7 +571,7 @@ async def start_comparison(request: Request) -> Response:
     values: dict[str, Any] = _values(form)
     values["strategies"] = [str(s) for s in form.getlist("strategies")]
     values["variants"] = str(form.get("variants") or "")
-    instance, problems = await _instance_from_form(form)
+    instance, problems = await _instance_from_form(form, _services(request).settings)
     options, more = _options(form)
     problems += more
     variants = [line.strip() for line in values["variants"].splitlines() if line.strip()]
