@@ -2,12 +2,12 @@
 
 On a month of details one CP-SAT model of every pair (416k) finds no better roster than the
 greedy hint in 60 s: its single worker spends the time on the LP of the whole model. A
-neighbourhood frees a few thousand pairs (a window of days, the pairs where the LP relaxation
-and the incumbent disagree, one family of events) and fixes every other variable at the
-incumbent's value; the rows are cut down to the free variables, their bounds moved by what the
-fixed ones contribute, and the small model is solved from the incumbent as a complete hint.
-Any solution of it is a solution of the whole model, never worse than the incumbent, so the
-search is anytime and every roster it returns keeps every rule.
+neighbourhood frees some pairs and fixes every other variable at the incumbent's value; the rows
+are cut down to the free variables, their bounds moved by what the fixed ones contribute, and the
+small model is solved from the incumbent as a complete hint. Any solution of it is a solution of
+the whole model, never worse than the incumbent, so the search is anytime and every roster it
+returns keeps every rule. The neighbourhoods are relaxation-induced (RINS): the LP of a span of
+days with the rest held picks the pairs to free, those where it disagrees with the incumbent.
 
 The neighbourhoods are cut from `CpSatModel.rows()` (the model's rows as a sparse matrix), so no
 proto is read back; the sub-model is written straight into a fresh proto.
@@ -15,10 +15,10 @@ proto is read back; the sub-model is written straight into a fresh proto.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -27,7 +27,7 @@ import numpy as np
 import scipy.sparse as sp
 from ortools.sat.python import cp_model
 
-from offduty.models.arrays import BoolArray, FloatArray, IntArray
+from offduty.models.arrays import BoolArray, IntArray
 from offduty.solver.builder import Rows
 from offduty.solver.lp import LpSolution, lp_solve
 
@@ -90,8 +90,7 @@ def close_over_rows(rows: Rows, free: BoolArray, n_pairs: int) -> BoolArray:
     pair_free[n_pairs:] = False
     touched = matrix @ pair_free.astype(np.int64) > 0  # rows with a free pair
     aux = np.zeros(len(free), dtype=np.bool_)
-    sub = matrix[np.flatnonzero(touched)]
-    aux[np.unique(sub.indices)] = True
+    aux[matrix[np.flatnonzero(touched)].indices] = True  # marking: np.unique cost 0.26 s a window
     aux[:n_pairs] = False
     return free | aux
 
@@ -187,12 +186,18 @@ def day_windows(shift_start: IntArray, shift_end: IntArray, pair_shift: IntArray
 
 
 _CUT_STEP = 15
-#: The LP-guided core takes this many times as many unused pairs (by reduced cost) as the LP and
-#: the incumbent use; on kc-month's Chiefs day the core's optimum is the window's (48,003).
-CORE_EXTRA = 0
-#: The shares of the search's time for the windows' LPs and for the LP-guided core.
-LP_SHARE = 0.25
-CORE_SHARE = 0.5
+#: Relaxation-induced neighbourhoods (`WindowSearch.rins`): spans of this many day windows,
+#: starting every so many windows: first short spans (fast from a far incumbent), then longer
+#: ones that move a member's work across more days.
+RINS_SPANS = ((3, 2), (7, 3))
+#: CP-SAT seconds per relaxation-induced neighbourhood (most are proven in well under 1 s).
+RINS_SLICE = 5.0
+#: The windows' relaxed LPs that bound a separable tier cover this many day windows each: on
+#: kc-month 1 window gives 186,519 in 10.9 s, 3 give 186,900 in 7.3 s, 7 give 187,094 in 10.7 s
+#: (the whole month's LP: 187,134 in 51 s).
+BOUND_SPAN = 7
+#: The share of the search's time the first pass of short spans may take before the bound.
+FIRST_PASS_SHARE = 0.5
 MINUTES_PER_DAY = 1440
 #: Member neighbourhoods (`WindowSearch.by_members`): donors per block, pairs freed per block
 #: (about), CP-SAT seconds per block, and the least time worth starting a block with.
@@ -303,113 +308,90 @@ class WindowSearch:
             return candidate
         return values
 
-    def relaxed_lp(self, values: IntArray, free: BoolArray, seconds: float) -> tuple[float, FloatArray]:
-        """The window's LP (GLOP): its bound (less a relative 1e-6 for GLOP's tolerances; -inf
-        when it did not finish or the window is not relaxed) and a score per variable of the whole
-        model: the LP value where positive, else minus the reduced cost (-inf outside the window).
-        A separable objective's window is relaxed (its rows cut at the edges); any other's is
-        restricted (the rest held at `values`), since cutting a member's hours row at the window's
-        edge would leave the window's pairs without a cost."""
-        relax = self.separable
-        if not relax:
-            free = self.restricted(values, free)
-        relaxed = sub_model(self.rows, self.lower, self.upper, self.objective, values, free, relax=relax)
-        score = np.full(len(self.lower), -np.inf)
-        lp = relaxed.lp_solution(seconds)
-        if lp is None:
-            return -math.inf, score
-        score[relaxed.free] = np.where(lp.values > 1e-6, 1.0 + lp.values, -np.maximum(lp.reduced_costs, 0.0))
-        return (lp.bound if relax else -math.inf), score
+    def spans(self, span: int, stride: int) -> list[BoolArray]:
+        """Free masks of `span` consecutive day windows, one starting every `stride` windows."""
+        n_windows = int(self.window_of_pair.max()) + 1 if self.n_pairs else 0
+        out = []
+        for first in range(0, max(n_windows - span + stride, 1), stride):
+            mask = np.zeros(len(self.lower), dtype=np.bool_)
+            mask[: self.n_pairs] = (self.window_of_pair >= first) & (self.window_of_pair < first + span)
+            out.append(close_over_rows(self.rows, mask, self.n_pairs))
+        return out
 
-    def core(self, values: IntArray, score: FloatArray) -> BoolArray:
-        """The LP-guided neighbourhood over the whole model: the pairs the LPs or the incumbent
-        use, `CORE_EXTRA` times as many others with the smallest reduced costs, and the auxiliary
-        variables of their rows."""
-        pairs = slice(0, self.n_pairs)
-        used = (score[pairs] > 0) | (values[pairs] > 0)
-        others = np.flatnonzero(~used & np.isfinite(score[pairs]))
-        extra = others[np.argsort(-score[pairs][others], kind="stable")[: CORE_EXTRA * int(used.sum())]]
-        mask = np.zeros(len(self.lower), dtype=np.bool_)
-        mask[: self.n_pairs] = used
-        mask[extra] = True
-        return close_over_rows(self.rows, mask, self.n_pairs)
-
-    def thorough(self, values: IntArray, free: BoolArray, seconds: float, prove: bool,
-                 ) -> tuple[IntArray, float]:
-        """The second pass over a window: CP-SAT on the whole window from the incumbent, then,
-        with `prove`, on its relaxation for a bound (-inf when none was proven)."""
-        t = time.perf_counter()
+    def rins(self, values: IntArray, free: BoolArray) -> IntArray:
+        """A relaxation-induced neighbourhood (RINS): the LP of the neighbourhood `free` with the
+        rest held at `values`, then CP-SAT on the pairs where the LP and the incumbent disagree,
+        everything else held. The LPs of these models are nearly integral: on kc-month a 3-day
+        span's LP (0.2-1.5 s) leaves 150-1,100 pairs to free, which CP-SAT proves in 0.01-1.6 s,
+        where CP-SAT on the whole span found no better roster in 5 s."""
         window = sub_model(self.rows, self.lower, self.upper, self.objective, values,
                            self.restricted(values, free))
-        found, objective, bound = self.solve(window, seconds * (0.5 if prove else 1.0))
-        log.debug("window: %d free, %d rows, objective %s, bound %s", len(window.free), len(window.lo),
-                  objective, bound)
-        values = self.accept(values, window, found)
-        relaxed_bound = -math.inf
-        if prove and self.separable and self.remaining() > 0 and not self.stopped():
-            relaxed = sub_model(self.rows, self.lower, self.upper, self.objective, values, free, relax=True)
-            _, _, relaxed_bound = self.solve(relaxed, max(0.05, seconds - (time.perf_counter() - t)))
-        return values, relaxed_bound
+        lp = window.lp_solution(self.remaining())
+        if lp is None or self.remaining() <= 0 or self.stopped():
+            return values
+        disagree = np.zeros(len(self.lower), dtype=np.bool_)
+        disagree[window.free[np.abs(lp.values - window.hint) > 1e-6]] = True
+        disagree[self.n_pairs:] = False
+        if not disagree.any():
+            return values
+        mask = close_over_rows(self.rows, disagree, self.n_pairs)
+        sub = sub_model(self.rows, self.lower, self.upper, self.objective, values,
+                        self.restricted(values, mask))
+        found, objective, _ = self.solve(sub, min(RINS_SLICE, self.remaining()))
+        log.debug("RINS: %d of %d free, objective %s", len(sub.free), len(window.free),
+                  objective + sub.offset)
+        return self.accept(values, sub, found)
 
-    def window_values(self, values: IntArray, n_windows: int) -> FloatArray:
-        """Each window's part of the objective on its pairs (all of it for a separable one)."""
-        n = self.n_pairs
-        weights = (self.objective[:n] * values[:n]).astype(np.float64)
-        return np.bincount(self.window_of_pair, weights=weights, minlength=n_windows).astype(np.float64)
+    def rins_pass(self, values: IntArray, span: int, stride: int, limit: Callable[[], float]) -> IntArray:
+        """One relaxation-induced neighbourhood per span, while `limit()` seconds are left."""
+        for mask in self.spans(span, stride):
+            if limit() <= 0 or self.stopped():
+                break
+            values = self.rins(values, mask)
+        return values
+
+    def relaxed_bound(self) -> float | None:
+        """A bound of a separable tier: the sum of the relaxed LPs of spans of `BOUND_SPAN` day
+        windows that partition the pairs (rows reaching across a span's edge cut as `sub_model`
+        says); None when one LP did not finish in the time left."""
+        total = 0.0
+        zero = np.zeros(len(self.lower), dtype=np.int64)
+        for mask in self.spans(BOUND_SPAN, BOUND_SPAN):
+            relaxed = sub_model(self.rows, self.lower, self.upper, self.objective, zero, mask, relax=True)
+            lp = relaxed.lp_solution(self.remaining())
+            if lp is None or self.stopped():
+                return None
+            total += lp.bound
+        return float(math.ceil(total - 1e-6)) + self.offset
 
     def run(self, incumbent: IntArray, *, prove: bool) -> WindowOutcome:
-        """The LP-guided neighbourhood, then the windows one by one.
+        """Relaxation-induced neighbourhoods over spans of days, then the bound, then more.
 
-        1. Each day window's relaxation is solved as an LP (GLOP; small and independent): its
-           value bounds the window, its solution and reduced costs score the pairs.
-        2. CP-SAT solves the neighbourhood of the pairs the LPs or the incumbent use (plus the
-           next best by reduced cost) with everything else fixed: on kc-month 6k of 416k pairs,
-           which take most of the step from the greedy roster to the optimum.
-        3. Whole windows, largest remaining gap first, from the incumbent; with `prove`
-           (separable objectives only), each window's relaxation too, for a tighter bound.
-        The windows' bounds add up to a bound of the whole tier when every window has one."""
+        1. A first pass of short spans (`RINS_SPANS[0]`) from the incumbent, in at most
+           `FIRST_PASS_SHARE` of the time: it takes most of the step from the greedy roster.
+        2. With `prove` (separable objectives only), the relaxed LPs of spans of `BOUND_SPAN`
+           windows bound the tier.
+        3. Passes of each span length in turn while they improve and time is left.
+        Every roster is checked against every row of the whole model before it is accepted."""
         prove = prove and self.separable
-        windows, sizes = np.unique(self.window_of_pair, return_counts=True)
-        masks = _Masks(self, windows)
         values = incumbent.copy()
-        bounds = np.full(len(windows), -math.inf)
-        score = np.full(len(self.lower), -np.inf)
         rounds = 0
-        started = time.perf_counter()
-        lp_budget = self.remaining() * LP_SHARE
-        for k in range(len(windows)):
-            left = lp_budget - (time.perf_counter() - started)
-            if left <= 0 or self.stopped():
+        share = self.remaining() * (1.0 - FIRST_PASS_SHARE)
+        span, stride = RINS_SPANS[0]
+        values = self.rins_pass(values, span, stride, lambda: self.remaining() - share)
+        rounds += 1
+        bound = self.relaxed_bound() if prove and self.remaining() > 0 and not self.stopped() else None
+        if bound is not None:
+            self.report(self.value(values), bound)
+        stale = 0  # passes in a row without improvement: a whole cycle of spans ends the search
+        for span, stride in itertools.cycle(RINS_SPANS[::-1]):
+            if self.remaining() <= 0 or self.stopped() or stale == len(RINS_SPANS):
                 break
-            bounds[k], window_score = self.relaxed_lp(values, masks[k], left * sizes[k] / sizes[k:].sum())
-            score = np.maximum(score, window_score)
-        if self.remaining() > 0 and not self.stopped():
-            core = self.core(values, score)
-            sub = sub_model(self.rows, self.lower, self.upper, self.objective, values,
-                            self.restricted(values, core))
-            found, objective, _ = self.solve(sub, self.remaining() * CORE_SHARE)
-            log.debug("LP-guided core: %d free, objective %s", len(sub.free), objective + sub.offset)
-            values = self.accept(values, sub, found)
+            before = self.value(values)
+            values = self.rins_pass(values, span, stride, self.remaining)
             rounds += 1
-        gaps = self.window_values(values, len(windows)) - bounds
-        order = np.argsort(-gaps, kind="stable")
-        for j, k in enumerate(order.tolist()):
-            left = self.remaining()
-            if left <= 0 or self.stopped():
-                break
-            if gaps[k] <= 0:
-                continue
-            values, proven = self.thorough(values, masks[k], left * sizes[k] / sizes[order[j:]].sum(), prove)
-            bounds[k] = max(bounds[k], proven)
-            rounds += 1
-        if log.isEnabledFor(logging.DEBUG):
-            for k, value in enumerate(self.window_values(values, len(windows)).tolist()):
-                log.debug("window %d: %d pairs, objective %d, bound %.1f", k, sizes[k], value, bounds[k])
-        bound: float | None = None
-        if prove and np.isfinite(bounds).all():
-            bound = float(math.ceil(bounds.sum() - 1e-6)) + self.offset
+            stale = stale + 1 if self.value(values) == before else 0
         return WindowOutcome(values, self.value(values), bound, rounds)
-
 
     def by_members(self, incumbent: IntArray, member_of_pair: IntArray, position_of_pair: IntArray,
                    minutes_of_pair: IntArray, base: IntArray, *, block: int | None = None,
@@ -499,22 +481,6 @@ def segment_trim(n_pairs: int, pair_member: IntArray, pair_minutes: IntArray, se
         return out
 
     return trim
-
-
-class _Masks:
-    """Each window's free mask, made on first use (kc-quarter has 91 windows of 1.3M pairs)."""
-
-    def __init__(self, search: WindowSearch, windows: IntArray) -> None:
-        self.search, self.windows = search, windows.tolist()
-        self.made: dict[int, BoolArray] = {}
-
-    def __getitem__(self, k: int) -> BoolArray:
-        if k not in self.made:
-            self.made[k] = self.search.free_mask(self.windows[k])
-        return self.made[k]
-
-    def __len__(self) -> int:
-        return len(self.windows)
 
 
 class _Stopper:
