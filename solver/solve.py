@@ -155,7 +155,7 @@ class _Solve:
     def by_windows(self, tier: Tier, index: int, hint: np.ndarray) -> tuple[_TierOutcome | None, np.ndarray]:
         """Search the tier day window by window from the hint (`solver.lns`). Small models then go
         on to the whole-model pass with the improved hint (its outcome is None here); large ones
-        end here, with the windows' bound when every window's relaxation was solved."""
+        end here, with the spans' LP bound when every span's relaxed LP was solved."""
         p = self.prepared
         engine = p.params.engine
         windows = day_windows(p.arrays.shift_start, p.arrays.shift_end, p.pairs.shift)
