@@ -8,7 +8,8 @@ share are defined in `constraints.workdays`.
 
 A pair is pruned only when its own part in some day exceeds that day's room; a day gets a row
 (detail minutes inside the day as coefficients) only where details that can be worked together
-could exceed its room.
+could exceed its room. Each row also gets the at-most-one cliques it implies
+(`workdays.conflict_cliques`: pieces that cannot both fit the day's room), which tighten the LP.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import numpy as np
 
 from offduty.constraints.base import Pairs, Rule
 from offduty.constraints.model import ModelWriter
-from offduty.constraints.workdays import binding_rows, work_days
+from offduty.constraints.workdays import binding_rows, conflict_cliques, work_days
 from offduty.models.arrays import BoolArray, hours_to_minutes
 
 
@@ -46,5 +47,9 @@ class WorkDayCap(Rule):
         room = days.room(hours_to_minutes(a.instance.policy.work_day_cap_hours))[day]
         idx, starts = binding_rows(day, start, start + minutes, room)
         if len(starts) > 1:  # all rows in one call: kc-month has ~25k
+            row_room = room[idx[starts[:-1]]]
             model.add_linears(item[idx], minutes[idx], starts, np.zeros(len(starts) - 1, dtype=np.int64),
-                              room[idx[starts[:-1]]])
+                              row_room)
+            # implied, not new: pieces that cannot both fit a day (they tighten the LP)
+            positions, offsets = conflict_cliques(starts, minutes[idx], row_room)
+            model.add_at_most_ones(item[idx][positions], offsets)

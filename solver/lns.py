@@ -27,7 +27,7 @@ import numpy as np
 import scipy.sparse as sp
 from ortools.sat.python import cp_model
 
-from offduty.models.arrays import BoolArray, IntArray
+from offduty.models.arrays import BoolArray, FloatArray, IntArray
 from offduty.solver.builder import Rows
 from offduty.solver.lp import LpSolution, lp_solve
 
@@ -364,23 +364,99 @@ class WindowSearch:
             total += lp.bound
         return float(math.ceil(total - 1e-6)) + self.offset
 
+    def bound(self, values: IntArray) -> float | None:
+        """A lower bound of the tier, or None when its LPs did not finish in the time left: the
+        spans' relaxed LPs for a separable objective, or for any objective when one span covers
+        every window (nothing is cut: the whole model's LP); else the Lagrangian bound."""
+        n_windows = int(self.window_of_pair.max()) + 1 if self.n_pairs else 0
+        if self.separable or n_windows <= BOUND_SPAN:
+            return self.relaxed_bound()
+        return self.lagrangian_bound(values)
+
+    def lagrangian_bound(self, values: IntArray) -> float | None:
+        """A bound of a tier with a penalty of each member's total (`hours`, `balanced`): the
+        Lagrangian dual of the rows that write a member's total as the sum of its segments.
+
+        With multiplier λ on every link row (Σ minutes·x − Σ s = 0), the tier's minimum is at least
+        L(λ) = min over the pairs of Σ (c_p + λ·minutes_p) x_p under every other row
+             + Σ over segments of min(0, σ_k − λ) · length_k,
+        the pairs' part bounded from below by the relaxed LPs of spans (as `relaxed_bound`) and
+        the segments' part in closed form: weak duality, so every λ gives a valid bound. λ is the
+        water level: the slope at which the cheapest segments of all members together hold the
+        minutes `values` gives out (the best λ when the total is fixed and rows are ignored).
+        Per-member multipliers from the span LPs' duals gave weaker bounds on kc-month (their
+        segments are long, the duals degenerate). None when the tier has no such rows or a
+        span's LP did not finish in the time left."""
+        link = self._link
+        if link is None:
+            return None
+        rows, seg = link
+        sigma = self.objective[seg].astype(np.float64)
+        length = self.upper[seg].astype(np.float64)
+        pairs_only = values.astype(np.float64)
+        pairs_only[seg] = 0.0
+        minutes = float((self.rows.matrix[rows] @ pairs_only).sum())
+        order = np.argsort(sigma, kind="stable")
+        filled = int(np.searchsorted(np.cumsum(length[order]), minutes))
+        level = float(sigma[order][min(filled, len(seg) - 1)])
+        link_columns = np.asarray(self.rows.matrix[rows].sum(axis=0)).ravel()
+        costs = self.objective.astype(np.float64) + level * link_columns
+        costs[seg] = 0.0
+        spans = self._relaxed_lps(costs, exclude=seg)
+        if spans is None:
+            return None
+        seg_part = float(np.minimum(sigma - level, 0.0) @ length)
+        bound = spans + seg_part - level * float(self.rows.lower[rows].sum())
+        log.debug("Lagrangian bound %.0f (pairs %.0f, segments %.0f, level %g)", bound, spans, seg_part,
+                  level)
+        return float(math.floor(bound)) + self.offset
+
+    @cached_property
+    def _link(self) -> tuple[IntArray, IntArray] | None:
+        """(rows, segments): the objective's auxiliary variables and the rows that hold them,
+        when each sits in exactly one row, an equality, with coefficient -1 and lower bound 0
+        (`distribution.hours.add_segments`); None otherwise."""
+        seg = np.flatnonzero(self.objective[self.n_pairs:]) + self.n_pairs
+        if len(seg) == 0:
+            return None
+        columns = self.rows.matrix.tocsc()[:, seg]
+        if (np.diff(columns.indptr) != 1).any() or (columns.data != -1).any() or (self.lower[seg] != 0).any():
+            return None
+        rows = np.unique(columns.indices)
+        if (self.rows.lower[rows] != self.rows.upper[rows]).any():
+            return None
+        return rows, seg
+
+    def _relaxed_lps(self, costs: FloatArray, exclude: IntArray) -> float | None:
+        """The sum of the relaxed LPs (objective `costs`) of spans of `BOUND_SPAN` day windows,
+        the variables `exclude` left out; None when an LP did not finish in the time left."""
+        total = 0.0
+        zero = np.zeros(len(self.lower), dtype=np.int64)
+        for mask in self.spans(BOUND_SPAN, BOUND_SPAN):
+            mask[exclude] = False
+            relaxed = sub_model(self.rows, self.lower, self.upper, zero, zero, mask, relax=True)
+            lp = lp_solve(relaxed.var_lo, relaxed.var_hi, costs[relaxed.free], relaxed.matrix, relaxed.lo,
+                          relaxed.hi, self.remaining())
+            if lp is None or self.stopped():
+                return None
+            total += lp.bound
+        return total
+
     def run(self, incumbent: IntArray, *, prove: bool) -> WindowOutcome:
         """Relaxation-induced neighbourhoods over spans of days, then the bound, then more.
 
         1. A first pass of short spans (`RINS_SPANS[0]`) from the incumbent, in at most
            `FIRST_PASS_SHARE` of the time: it takes most of the step from the greedy roster.
-        2. With `prove` (separable objectives only), the relaxed LPs of spans of `BOUND_SPAN`
-           windows bound the tier.
+        2. With `prove`, `bound` bounds the tier.
         3. Passes of each span length in turn while they improve and time is left.
         Every roster is checked against every row of the whole model before it is accepted."""
-        prove = prove and self.separable
         values = incumbent.copy()
         rounds = 0
         share = self.remaining() * (1.0 - FIRST_PASS_SHARE)
         span, stride = RINS_SPANS[0]
         values = self.rins_pass(values, span, stride, lambda: self.remaining() - share)
         rounds += 1
-        bound = self.relaxed_bound() if prove and self.remaining() > 0 and not self.stopped() else None
+        bound = self.bound(values) if prove and self.remaining() > 0 and not self.stopped() else None
         if bound is not None:
             self.report(self.value(values), bound)
         stale = 0  # passes in a row without improvement: a whole cycle of spans ends the search

@@ -40,10 +40,10 @@ log = logging.getLogger(__name__)
 ProgressCallback = Callable[[Progress], None]
 #: CP-SAT's bounds carry floating-point noise (1.0000000000000004); objectives are integers.
 BOUND_TOLERANCE = 1e-6
-#: The share of the window search's time given to member neighbourhoods on the `hours` tier,
-#: and the share of the tier's time the search gets before the whole-model pass.
+#: The `hours` tier: the share of its time its bound may take (kc-week's LP: 17-23 s), and the
+#: share of the rest given to member neighbourhoods after the windows.
+HOURS_BOUND_SHARE = 0.4
 MEMBER_SHARE = 0.5
-HOURS_LNS_SHARE = 0.6
 
 
 @dataclass(frozen=True)
@@ -155,7 +155,7 @@ class _Solve:
     def by_windows(self, tier: Tier, index: int, hint: np.ndarray) -> tuple[_TierOutcome | None, np.ndarray]:
         """Search the tier day window by window from the hint (`solver.lns`). Small models then go
         on to the whole-model pass with the improved hint (its outcome is None here); large ones
-        end here, with the spans' LP bound when every span's relaxed LP was solved."""
+        and the `hours` tier end here, with the bound `WindowSearch.bound` proved, if any."""
         p = self.prepared
         engine = p.params.engine
         windows = day_windows(p.arrays.shift_start, p.arrays.shift_end, p.pairs.shift)
@@ -164,14 +164,14 @@ class _Solve:
         narrowed = p.whole is not None
         if not engine.window_search or engine.ortools_defaults or narrowed or len(np.unique(windows)) < 2:
             return None, hint
-        whole_model = len(p.pairs) <= engine.window_only_pairs
-        started = time.perf_counter()
-        # a penalty of each member's total hours: member neighbourhoods after the windows, and
-        # more of the time than the whole-model pass, which finds no better roster on kc-week
+        # a penalty of each member's total hours: its bound first, then windows and member
+        # neighbourhoods, no whole-model pass: on kc-week that pass left the roster at 808 M
+        # with a bound of 523 M, where the LP proves 739 M
         by_members = not separable_terms(tier, len(p.pairs)) and tier.name == "hours"
-        share = max(engine.window_share, HOURS_LNS_SHARE) if by_members else engine.window_share
-        budget = p.remaining() * (share if whole_model else 1.0)
-        limit = [budget * (1.0 - MEMBER_SHARE) if by_members else budget]
+        whole_model = len(p.pairs) <= engine.window_only_pairs and not by_members
+        started = time.perf_counter()
+        budget = p.remaining() * (engine.window_share if whole_model else 1.0)
+        limit = [budget * HOURS_BOUND_SHARE if by_members else budget]
         cpsat = p.model.cpsat
         lower, upper = cpsat.bounds()
         terms = tier.terms
@@ -191,15 +191,10 @@ class _Solve:
             cpsat.n_variables), terms.offset, len(p.pairs), windows, separable, configure_sub,
             lambda: limit[0] - (time.perf_counter() - started), self.stopped, report,
             trim=self.hours_trim(tier, upper) if by_members else None)
-        found = search.run(hint, prove=not whole_model)
         if by_members:
-            limit[0] = budget
-            members = search.by_members(found.values, p.pairs.member, p.pairs.position, p.pairs.minutes,
-                                        ytd_minutes(p.arrays))
-            log.info("tier %s by member blocks: %d rounds, %s -> %s", tier.name, members.rounds,
-                     found.objective, members.objective)
-            found = WindowOutcome(members.values, members.objective, found.bound,
-                                  found.rounds + members.rounds)
+            found = self.hours_search(search, hint, budget, limit, started)
+        else:
+            found = search.run(hint, prove=not whole_model)
         solve_s = time.perf_counter() - started
         log.info("tier %s by windows: %d rounds, %s -> %s, bound %s, %.1f s", tier.name, found.rounds,
                  tier.value(hint), found.objective, found.bound, solve_s)
@@ -209,6 +204,25 @@ class _Solve:
         if found.bound is not None and found.bound >= found.objective:
             return _TierOutcome(SolveStatus.OPTIMAL, found.bound, found.values, solve_s), found.values
         return _TierOutcome(SolveStatus.FEASIBLE, found.bound, found.values, solve_s), found.values
+
+    def hours_search(self, search: WindowSearch, hint: np.ndarray, budget: float, limit: list[float],
+                     started: float) -> WindowOutcome:
+        """The `hours` tier: its bound (in at most `HOURS_BOUND_SHARE` of the budget), then
+        relaxation-induced neighbourhoods over spans of days and member neighbourhoods
+        (`MEMBER_SHARE` of the time left). `limit[0]` is the search's deadline from `started`."""
+        p = self.prepared
+        bound = search.bound(hint)
+        if bound is not None:
+            search.report(search.value(hint), bound)
+        spent = time.perf_counter() - started
+        limit[0] = spent + (budget - spent) * (1.0 - MEMBER_SHARE)
+        windows = search.run(hint, prove=False)
+        limit[0] = budget
+        members = search.by_members(windows.values, p.pairs.member, p.pairs.position, p.pairs.minutes,
+                                    ytd_minutes(p.arrays))
+        log.info("tier hours: bound %s, %d rounds by windows (%s), %d by member blocks (%s)", bound,
+                 windows.rounds, windows.objective, members.rounds, members.objective)
+        return WindowOutcome(members.values, members.objective, bound, windows.rounds + members.rounds)
 
     def hours_trim(self, tier: Tier, upper: np.ndarray,
                    ) -> Callable[[np.ndarray, np.ndarray], np.ndarray] | None:

@@ -11,7 +11,14 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from offduty.constraints.workdays import binding_groups, binding_rows, heaviest_disjoint, iso_weeks, work_days
+from offduty.constraints.workdays import (
+    binding_groups,
+    binding_rows,
+    conflict_cliques,
+    heaviest_disjoint,
+    iso_weeks,
+    work_days,
+)
 from offduty.models.arrays import InstanceArrays, to_minutes
 from offduty.models.instance import Event, Instance
 from offduty.models.validation import parse_instance
@@ -168,3 +175,31 @@ def test_heaviest_disjoint_and_binding_rows_match_brute_force(
                 for g in range(4) if _heaviest_by_brute_force(by_group[g]) > room]
     assert rows == expected
     assert [r.tolist() for r in binding_groups(group, start, end, rooms)] == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 900), st.lists(st.integers(1, 600), max_size=8)), max_size=6))
+def test_conflict_cliques_are_exactly_the_pairs_that_cannot_both_fit(rows: list[tuple[int, list[int]]]) -> None:
+    """Every clique's pieces pairwise exceed their row's room together (valid: no roster that
+    keeps the row breaks it), and every such pair of pieces shares a clique (complete)."""
+    minutes = np.asarray([a for _, items in rows for a in items], dtype=np.int64)
+    starts = np.r_[0, np.cumsum([len(items) for _, items in rows])].astype(np.int64)
+    room = np.asarray([r for r, _ in rows], dtype=np.int64)
+    positions, offsets = conflict_cliques(starts, minutes, room)
+    row_of = np.repeat(np.arange(len(rows)), np.diff(starts))
+    covered = set()
+    for a, b in pairwise(offsets.tolist()):
+        clique = positions[a:b].tolist()
+        assert len(clique) >= 2 and len(set(clique)) == len(clique)
+        assert len({int(row_of[i]) for i in clique}) == 1
+        for i in clique:
+            for j in clique:
+                if i < j:
+                    assert minutes[i] + minutes[j] > room[row_of[i]]
+                    covered.add((i, j))
+    for k in range(len(rows)):
+        members = range(int(starts[k]), int(starts[k + 1]))
+        for i in members:
+            for j in members:
+                if i < j and minutes[i] + minutes[j] > room[k]:
+                    assert (i, j) in covered

@@ -22,6 +22,7 @@ from offduty.models.instance import Instance
 from offduty.models.validation import parse_instance
 from offduty.solver.builder import CpSatModel
 from offduty.solver.greedy import greedy_roster
+from offduty.solver import lns
 from offduty.solver.lns import (
     Objective,
     WindowSearch,
@@ -210,12 +211,29 @@ def test_member_blocks_improve_hours_and_keep_every_rule() -> None:
     assert verify(homestand(), _roster(p, outcome.values)) == []
 
 
+@pytest.mark.parametrize("span", [1, 2])
+def test_lagrangian_bound_is_a_bound_of_the_hours_tier(span: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Lagrangian bound over spans of `span` day windows (the member-total rows dualized)
+    lies below the whole model's LP (a Lagrangian dual of an LP is no stronger than the LP; the
+    LP lies below every roster: CP-SAT proves nothing on this tier in 60 s), yet bounds
+    something: it is positive."""
+    p, cpsat, objective, incumbent = _model("hours")
+    search = _hours_search(p, cpsat, objective, 60)
+    whole_lp = search.relaxed_bound()  # six game days: one span of seven windows is the whole LP
+    monkeypatch.setattr(lns, "BOUND_SPAN", span)
+    bound = search.lagrangian_bound(incumbent)
+    assert bound is not None and whole_lp is not None
+    assert 0 < bound <= whole_lp <= objective @ incumbent
+
+
 def test_solve_hours_by_windows_and_member_blocks() -> None:
-    """solve() on `hours` with the windows as the whole search (windows, then member blocks):
-    a verified roster, its bound never above its objective."""
+    """solve() on `hours` with the windows as the whole search (the bound, windows, then member
+    blocks): a verified roster with a bound (the model's LP: six days fit one span) that never
+    exceeds its objective."""
     engine = EngineParams(workers=1, seed=0, window_only_pairs=1000)
     result = solve(homestand(), SolveParams(strategy="hours", time_limit=20, engine=engine))
     assert result.has_solution
     assert verify(homestand(), result.pairs()) == []
-    for tier in result.tiers:
-        assert tier.bound is None or tier.bound <= tier.objective
+    hours = result.tiers[1]
+    assert hours.bound is not None and hours.objective is not None
+    assert 0 < hours.bound <= hours.objective
