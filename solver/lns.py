@@ -240,6 +240,8 @@ class WindowSearch:
         self.separable = separable
         self.configure, self.remaining, self.stopped, self.report = configure, remaining, stopped, report
         self.deterministic_s = 0.0
+        #: The relaxed LP solutions of `relaxed_bound`'s spans (variables, values): guides.
+        self.relaxations: list[tuple[IntArray, FloatArray]] = []
 
     @cached_property
     def _aux_windows(self) -> sp.csc_matrix:
@@ -329,8 +331,13 @@ class WindowSearch:
         lp = window.lp_solution(self.remaining())
         if lp is None or self.remaining() <= 0 or self.stopped():
             return values
+        return self.guided(values, window.free, lp.values)
+
+    def guided(self, values: IntArray, variables: IntArray, relaxed: FloatArray) -> IntArray:
+        """CP-SAT on the pairs among `variables` where a relaxation's solution (`relaxed`, over
+        `variables`) and the incumbent disagree, everything else held."""
         disagree = np.zeros(len(self.lower), dtype=np.bool_)
-        disagree[window.free[np.abs(lp.values - window.hint) > 1e-6]] = True
+        disagree[variables[np.abs(relaxed - values[variables]) > 1e-6]] = True
         disagree[self.n_pairs:] = False
         if not disagree.any():
             return values
@@ -338,8 +345,7 @@ class WindowSearch:
         sub = sub_model(self.rows, self.lower, self.upper, self.objective, values,
                         self.restricted(values, mask))
         found, objective, _ = self.solve(sub, min(RINS_SLICE, self.remaining()))
-        log.debug("RINS: %d of %d free, objective %s", len(sub.free), len(window.free),
-                  objective + sub.offset)
+        log.debug("RINS: %d of %d free, objective %s", len(sub.free), len(variables), objective + sub.offset)
         return self.accept(values, sub, found)
 
     def rins_pass(self, values: IntArray, span: int, stride: int, limit: Callable[[], float]) -> IntArray:
@@ -362,6 +368,7 @@ class WindowSearch:
             if lp is None or self.stopped():
                 return None
             total += lp.bound
+            self.relaxations.append((relaxed.free, lp.values))
         return float(math.ceil(total - 1e-6)) + self.offset
 
     def bound(self, values: IntArray) -> float | None:
@@ -459,6 +466,10 @@ class WindowSearch:
         bound = self.bound(values) if prove and self.remaining() > 0 and not self.stopped() else None
         if bound is not None:
             self.report(self.value(values), bound)
+        for variables, relaxed in self.relaxations:  # the bound's LP solutions guide too
+            if self.remaining() <= 0 or self.stopped():
+                break
+            values = self.guided(values, variables, relaxed)
         stale = 0  # passes in a row without improvement: a whole cycle of spans ends the search
         for span, stride in itertools.cycle(RINS_SPANS[::-1]):
             if self.remaining() <= 0 or self.stopped() or stale == len(RINS_SPANS):
