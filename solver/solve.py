@@ -40,10 +40,8 @@ log = logging.getLogger(__name__)
 ProgressCallback = Callable[[Progress], None]
 #: CP-SAT's bounds carry floating-point noise (1.0000000000000004); objectives are integers.
 BOUND_TOLERANCE = 1e-6
-#: The `hours` tier: the share of its time its bound may take (kc-week's LP: 17-23 s), and the
-#: share of the rest given to member neighbourhoods after the windows.
-HOURS_BOUND_SHARE = 0.4
-MEMBER_SHARE = 0.5
+#: The share of the `hours` tier's time given to member neighbourhoods after the windows.
+MEMBER_SHARE = 0.25
 
 
 @dataclass(frozen=True)
@@ -164,14 +162,14 @@ class _Solve:
         narrowed = p.whole is not None
         if not engine.window_search or engine.ortools_defaults or narrowed or len(np.unique(windows)) < 2:
             return None, hint
-        # a penalty of each member's total hours: its bound first, then windows and member
+        # a penalty of each member's total hours: windows with the bound beside them, then member
         # neighbourhoods, no whole-model pass: on kc-week that pass left the roster at 808 M
         # with a bound of 523 M, where the LP proves 739 M
         by_members = not separable_terms(tier, len(p.pairs)) and tier.name == "hours"
         whole_model = len(p.pairs) <= engine.window_only_pairs and not by_members
         started = time.perf_counter()
         budget = p.remaining() * (engine.window_share if whole_model else 1.0)
-        limit = [budget * HOURS_BOUND_SHARE if by_members else budget]
+        limit = [budget * (1.0 - MEMBER_SHARE) if by_members else budget]
         cpsat = p.model.cpsat
         lower, upper = cpsat.bounds()
         terms = tier.terms
@@ -192,7 +190,7 @@ class _Solve:
             lambda: limit[0] - (time.perf_counter() - started), self.stopped, report,
             trim=self.hours_trim(tier, upper) if by_members else None)
         if by_members:
-            found = self.hours_search(search, hint, budget, limit, started)
+            found = self.hours_search(search, hint, budget, limit)
         else:
             found = search.run(hint, prove=not whole_model)
         solve_s = time.perf_counter() - started
@@ -205,24 +203,20 @@ class _Solve:
             return _TierOutcome(SolveStatus.OPTIMAL, found.bound, found.values, solve_s), found.values
         return _TierOutcome(SolveStatus.FEASIBLE, found.bound, found.values, solve_s), found.values
 
-    def hours_search(self, search: WindowSearch, hint: np.ndarray, budget: float, limit: list[float],
-                     started: float) -> WindowOutcome:
-        """The `hours` tier: its bound (in at most `HOURS_BOUND_SHARE` of the budget), then
-        relaxation-induced neighbourhoods over spans of days and member neighbourhoods
-        (`MEMBER_SHARE` of the time left). `limit[0]` is the search's deadline from `started`."""
+    def hours_search(self, search: WindowSearch, hint: np.ndarray, budget: float,
+                     limit: list[float]) -> WindowOutcome:
+        """The `hours` tier: relaxation-induced neighbourhoods over spans of days with the bound
+        beside them, then member neighbourhoods (`MEMBER_SHARE` of the time). `limit[0]` is the
+        search's deadline; the windows' is set by the caller."""
         p = self.prepared
-        bound = search.bound(hint)
-        if bound is not None:
-            search.report(search.value(hint), bound)
-        spent = time.perf_counter() - started
-        limit[0] = spent + (budget - spent) * (1.0 - MEMBER_SHARE)
-        windows = search.run(hint, prove=False)
+        windows = search.run(hint, prove=True)
         limit[0] = budget
         members = search.by_members(windows.values, p.pairs.member, p.pairs.position, p.pairs.minutes,
                                     ytd_minutes(p.arrays))
-        log.info("tier hours: bound %s, %d rounds by windows (%s), %d by member blocks (%s)", bound,
+        log.info("tier hours: bound %s, %d rounds by windows (%s), %d by member blocks (%s)", windows.bound,
                  windows.rounds, windows.objective, members.rounds, members.objective)
-        return WindowOutcome(members.values, members.objective, bound, windows.rounds + members.rounds)
+        rounds = windows.rounds + members.rounds
+        return WindowOutcome(members.values, members.objective, windows.bound, rounds)
 
     def hours_trim(self, tier: Tier, upper: np.ndarray,
                    ) -> Callable[[np.ndarray, np.ndarray], np.ndarray] | None:

@@ -179,7 +179,8 @@ def test_heaviest_disjoint_and_binding_rows_match_brute_force(
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.integers(1, 900), st.lists(st.integers(1, 600), max_size=8)), max_size=6))
-def test_conflict_cliques_are_exactly_the_pairs_that_cannot_both_fit(rows: list[tuple[int, list[int]]]) -> None:
+def test_conflict_cliques_are_exactly_the_pairs_that_cannot_both_fit(
+        rows: list[tuple[int, list[int]]]) -> None:
     """Every clique's pieces pairwise exceed their row's room together (valid: no roster that
     keeps the row breaks it), and every such pair of pieces shares a clique (complete)."""
     minutes = np.asarray([a for _, items in rows for a in items], dtype=np.int64)
