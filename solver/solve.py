@@ -42,6 +42,10 @@ ProgressCallback = Callable[[Progress], None]
 BOUND_TOLERANCE = 1e-6
 #: The share of the `hours` tier's time given to member neighbourhoods after the windows.
 MEMBER_SHARE = 0.25
+#: Up to this many pairs the `hours` tier ends with the whole-model pass, which proves small
+#: models (the Timefold peer's traps); the royals homestand (14.8k pairs) is not proven in 60 s
+#: either way, kc-week (64k) does better without it.
+HOURS_WHOLE_MODEL_PAIRS = 10_000
 
 
 @dataclass(frozen=True)
@@ -163,10 +167,10 @@ class _Solve:
         if not engine.window_search or engine.ortools_defaults or narrowed or len(np.unique(windows)) < 2:
             return None, hint
         # a penalty of each member's total hours: windows with the bound beside them, then member
-        # neighbourhoods, no whole-model pass: on kc-week that pass left the roster at 808 M
-        # with a bound of 523 M, where the LP proves 739 M
+        # neighbourhoods, and a whole-model pass only on small models: on kc-week that pass left
+        # the roster at 808 M with a bound of 523 M, where the LP proves 739 M
         by_members = not separable_terms(tier, len(p.pairs)) and tier.name == "hours"
-        whole_model = len(p.pairs) <= engine.window_only_pairs and not by_members
+        whole_model = len(p.pairs) <= (HOURS_WHOLE_MODEL_PAIRS if by_members else engine.window_only_pairs)
         started = time.perf_counter()
         budget = p.remaining() * (engine.window_share if whole_model else 1.0)
         limit = [budget * (1.0 - MEMBER_SHARE) if by_members else budget]
