@@ -424,22 +424,21 @@ class WindowSearch:
         water level: the slope at which the cheapest segments of all members together hold the
         minutes `values` gives out (the best λ when the total is fixed and rows are ignored).
         Per-member multipliers from the span LPs' duals gave weaker bounds on kc-month (1.95 G
-        against 4.53 G: its segments are long, the duals degenerate). None when the tier has no such rows or a
-        span's LP did not finish in the time left."""
+        against 4.53 G: its segments are long, the duals degenerate). None when the tier has no
+        such rows or a span's LP did not finish in the time left."""
         link = self._link
         if link is None:
             return None
         rows, seg = link
         sigma = self.objective[seg].astype(np.float64)
         length = self.upper[seg].astype(np.float64)
-        pairs_only = values.astype(np.float64)
-        pairs_only[seg] = 0.0
-        minutes = float((self.rows.matrix[rows] @ pairs_only).sum())
+        minutes_of = np.asarray(self.rows.matrix[rows].sum(axis=0)).ravel()  # per pair; -1 per segment
+        minutes_of[seg] = 0
+        minutes = float(minutes_of @ values)
         order = np.argsort(sigma, kind="stable")
         filled = int(np.searchsorted(np.cumsum(length[order]), minutes))
         level = float(sigma[order][min(filled, len(seg) - 1)])
-        link_columns = np.asarray(self.rows.matrix[rows].sum(axis=0)).ravel()
-        costs = self.objective.astype(np.float64) + level * link_columns
+        costs = self.objective.astype(np.float64) + level * minutes_of
         costs[seg] = 0.0
         spans = self._relaxed_lps(costs, exclude=seg)
         if spans is None:
