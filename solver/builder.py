@@ -186,11 +186,19 @@ class CpSatModel:
         self._blocks.append((v, c, starts, lo, hi, False))
 
     def fix(self, variable: int, value: int) -> None:
-        self._fixed[int(variable)] = int(value)
-        if variable < self._vars_written:
-            var = self.proto.variables[variable]
-            var.domain[0] = value
-            var.domain[1] = value
+        self.fix_all(np.asarray([variable], dtype=np.int64), np.asarray([value], dtype=np.int64))
+
+    def fix_all(self, variables: IntArray, values: IntArray) -> None:
+        """Fix each of `variables` at its value in `values`."""
+        pairs = list(zip(np.asarray(variables, dtype=np.int64).tolist(),
+                         np.asarray(values, dtype=np.int64).tolist(), strict=True))
+        self._fixed.update(pairs)
+        written = self.proto.variables
+        for variable, value in pairs:
+            if variable < self._vars_written:
+                domain = written[variable].domain
+                domain[0] = value
+                domain[1] = value
 
     # --- the rows as arrays ---------------------------------------------------------------------
 

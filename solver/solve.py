@@ -17,7 +17,7 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -74,6 +74,8 @@ class _Solve:
         self.explanation: list[str] = []
         self.solve_s = 0.0
         self.greedy_s = 0.0
+        #: CP-SAT workers of the whole-model pass (more once the windows are done)
+        self.workers = prepared.params.engine.workers
 
     def stopped(self) -> bool:
         return self.stop is not None and self.stop.is_set()
@@ -196,16 +198,27 @@ class _Solve:
         if by_members:
             found = self.hours_search(search, hint, budget, limit)
         else:
-            found = search.run(hint, prove=not whole_model)
+            found = search.run(hint, prove=True, first_pass_only=whole_model)
         solve_s = time.perf_counter() - started
         log.info("tier %s by windows: %d rounds, %s -> %s, bound %s, %.1f s", tier.name, found.rounds,
                  tier.value(hint), found.objective, found.bound, solve_s)
         if whole_model:
             self.solve_s += solve_s
+            self.hold_by_reduced_costs(search, found.values)
+            self.workers = max(engine.workers, engine.proof_workers)
             return None, found.values
         if found.bound is not None and found.bound >= found.objective:
             return _TierOutcome(SolveStatus.OPTIMAL, found.bound, found.values, solve_s), found.values
         return _TierOutcome(SolveStatus.FEASIBLE, found.bound, found.values, solve_s), found.values
+
+    def hold_by_reduced_costs(self, search: WindowSearch, incumbent: np.ndarray) -> None:
+        """Before the whole-model pass, hold the pairs that the windows' LP bound shows no roster
+        as good as the incumbent can move (`WindowSearch.reduced_cost_fixing`): the pass then
+        proves the tier over the others. Valid for every later tier too: those keep this tier
+        at its optimum, no worse than the incumbent."""
+        variables, values = search.reduced_cost_fixing(incumbent)
+        self.prepared.model.cpsat.fix_all(variables, values)
+        log.info("reduced-cost fixing held %d of %d pairs", len(variables), len(self.prepared.pairs))
 
     def hours_search(self, search: WindowSearch, hint: np.ndarray, budget: float,
                      limit: list[float]) -> WindowOutcome:
@@ -239,7 +252,7 @@ class _Solve:
         cpsat = p.model.cpsat
         cpsat.set_objective(tier.terms.variables, tier.terms.coeffs, tier.terms.offset)
         solver = cp_model.CpSolver()
-        configure(solver, p.params.engine, p.remaining())
+        configure(solver, replace(p.params.engine, workers=self.workers), p.remaining())
         reporter = _Reporter(tier.name, index, p, self.progress, self.stop)
         if self.progress is not None:
             solver.best_bound_callback = reporter.on_bound
