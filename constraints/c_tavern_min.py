@@ -6,12 +6,10 @@ the establishment unless the Employment Unit Commander approved (`understaffing_
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 
 from offduty.constraints.base import Pairs, Rule, groups
-from offduty.constraints.model import ModelWriter
+from offduty.constraints.model import Derivation, ModelWriter
 from offduty.models.arrays import BoolArray, IntArray
 
 
@@ -22,9 +20,9 @@ def _bound_shifts(pairs: Pairs) -> BoolArray:
     return event_bound[a.shift_event]
 
 
-def _any_of(idx: IntArray) -> Callable[[IntArray], int]:
+def _any_of(idx: IntArray) -> Derivation:
     """The value of a shift's `staffed` flag: 1 when any of its pairs is chosen."""
-    return lambda values: int(values[idx].any())
+    return lambda values: np.asarray([int(values[idx].any())], dtype=np.int64)
 
 
 class TavernMinimum(Rule):
@@ -57,7 +55,7 @@ class TavernMinimum(Rule):
             if not bound[shift]:
                 continue
             staffed = model.new_bool(f"staffed[{model.arrays.shift_ids[shift]}]")
-            model.derive(staffed, _any_of(idx))
+            model.derive(np.asarray([staffed], dtype=np.int64), _any_of(idx))
             n = len(idx)
             # sum >= minimum * staffed  and  sum <= n * staffed
             model.add_linear([*idx.tolist(), staffed], [*([1] * n), -minimum], 0, n)

@@ -17,8 +17,8 @@ from typing import Protocol
 from offduty.constraints.base import Pairs
 from offduty.models.arrays import InstanceArrays, IntArray
 
-#: How an auxiliary variable's value follows from the values of the variables before it.
-Derivation = Callable[[IntArray], int]
+#: How auxiliary variables' values follow from the values of the variables before them.
+Derivation = Callable[[IntArray], IntArray]
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,7 +57,10 @@ class ModelWriter(Protocol):
         """One integer variable per upper bound in `hi`, all from `lo`; their indices."""
         ...
 
-    def derive(self, variable: int, rule: Derivation) -> None: ...
+    def derive(self, variables: IntArray, rule: Derivation) -> None:
+        """`variables` (auxiliary) take the values `rule(values)` returns, in their order, from
+        the values of the variables created before them."""
+        ...
 
     def add_at_most_one(self, literals: Sequence[int]) -> None: ...
 

@@ -59,13 +59,12 @@ the measurement.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from offduty.constraints.base import Pairs, groups
-from offduty.constraints.model import ModelWriter
+from offduty.constraints.base import Pairs
+from offduty.constraints.model import Derivation, ModelWriter
 from offduty.distribution.base import Strategy, Terms, dense_rank
 from offduty.models.arrays import MINUTES_PER_HOUR, InstanceArrays, IntArray
 
@@ -84,16 +83,20 @@ def reachable_amounts(shift_minutes: IntArray, shift_start: IntArray, shift_end:
     Every amount of new work a member can get is among them (one position per shift at most).
     """
     order = np.argsort(shift_start, kind="stable")
-    union, reach = 0, -1
-    for s, e in zip(shift_start[order].tolist(), shift_end[order].tolist(), strict=True):
-        lo = max(s, reach)
-        if e > lo:
-            union += e - lo
-            reach = e
+    start, end = shift_start[order], shift_end[order]
+    reach = np.maximum.accumulate(end)  # the latest end so far: each shift adds what lies past it
+    union = int(np.maximum(end - np.maximum(start, np.r_[start[:1], reach[:-1]]), 0).sum())
     mask = (1 << (union + 1)) - 1
     bits = 1
-    for m in shift_minutes.tolist():
-        bits = (bits | (bits << m)) & mask
+    lengths, counts = np.unique(shift_minutes, return_counts=True)
+    for length, count in zip(lengths.tolist(), counts.tolist(), strict=True):
+        # c copies of one length reach its multiples 0..c: add them as 1, 2, 4, ... copies
+        chunk = 1
+        while count > 0:
+            take = min(chunk, count)
+            bits = (bits | (bits << (take * length))) & mask
+            count -= take
+            chunk *= 2
     text = bin(bits)[2:][::-1]
     return np.flatnonzero(np.frombuffer(text.encode(), dtype=np.uint8) == ord("1")).astype(np.int64)
 
@@ -131,7 +134,8 @@ def segments(arrays: InstanceArrays, pairs: Pairs, max_breakpoints: int = MAX_BR
             values = reachable_amounts(arrays.shift_end[s] - arrays.shift_start[s],
                                        arrays.shift_start[s], arrays.shift_end[s])
             if len(values) > max_breakpoints:
-                keep = np.unique(np.rint(np.linspace(0, len(values) - 1, max_breakpoints)).astype(np.int64))
+                # steps of more than 1: the rounded positions are distinct and increasing
+                keep = np.rint(np.linspace(0, len(values) - 1, max_breakpoints)).astype(np.int64)
                 values = values[keep]
                 exact = False
             members.append(m)
@@ -151,29 +155,38 @@ def segments(arrays: InstanceArrays, pairs: Pairs, max_breakpoints: int = MAX_BR
 def add_segments(model: ModelWriter, seg: Segments) -> IntArray:
     """Segment variables linked to each member's new minutes; returns their variable indices.
 
-    Each segment is also declared to the model as derived (filled in order from the member's
-    new minutes), so that a roster completes to a full hint.
+    One row per member with segments: its pairs' minutes less its segments, equal to 0. The
+    segments are also declared to the model as derived (filled in order from the member's new
+    minutes), so that a roster completes to a full hint.
     """
     pairs = model.pairs
     variables = model.new_ints(0, seg.length)
-    pair_groups = dict(groups(pairs.member))
-    for m, idx in groups(seg.member):
-        p = pair_groups[m]
-        model.add_linear(np.concatenate([p, variables[idx]]),
-                           np.concatenate([pairs.minutes[p], -np.ones(len(idx), dtype=np.int64)]), 0, 0)
-        for k in idx.tolist():
-            model.derive(int(variables[k]), _segment_rule(p, pairs.minutes[p], int(seg.lo[k]),
-                                                            int(seg.length[k])))
+    n_members = int(max(pairs.member.max(initial=-1), seg.member.max(initial=-1))) + 1
+    has_segments = np.zeros(n_members, dtype=np.bool_)
+    has_segments[seg.member] = True
+    linked = np.flatnonzero(has_segments[pairs.member])
+    # the row entries: the linked pairs (minutes) and every segment (-1), grouped by member
+    member = np.concatenate([pairs.member[linked], seg.member])
+    order = np.argsort(member, kind="stable")
+    entries = np.concatenate([linked, variables])[order]
+    coeffs = np.concatenate([pairs.minutes[linked], -np.ones(len(variables), dtype=np.int64)])[order]
+    counts = np.bincount(member, minlength=n_members)[has_segments]
+    starts = np.r_[0, np.cumsum(counts)]
+    zeros = np.zeros(len(counts), dtype=np.int64)
+    model.add_linears(entries, coeffs, starts, zeros, zeros)
+    model.derive(variables, _segment_values(pairs.member, pairs.minutes, seg, n_members))
     return variables
 
 
-def _segment_rule(pair_vars: IntArray, minutes: IntArray, lo: int, length: int,
-                  ) -> Callable[[IntArray], int]:
-    def value(values: IntArray) -> int:
-        new = int(values[pair_vars] @ minutes)
-        return min(max(new - lo, 0), length)
+def _segment_values(pair_member: IntArray, pair_minutes: IntArray, seg: Segments,
+                    n_members: int) -> Derivation:
+    """Each segment's value from a roster: its member's new minutes clipped to the segment."""
+    def values(all_values: IntArray) -> IntArray:
+        chosen = all_values[: len(pair_member)] > 0
+        new = np.bincount(pair_member[chosen], weights=pair_minutes[chosen], minlength=n_members)
+        return np.clip(new.astype(np.int64)[seg.member] - seg.lo, 0, seg.length)
 
-    return value
+    return values
 
 
 class Hours(Strategy):

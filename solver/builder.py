@@ -64,7 +64,7 @@ class CpSatModel:
     conflicts: list[str] = field(default_factory=list)
     #: How each auxiliary variable follows from the others, in creation order: hints must be
     #: complete to pay off, so a roster (pair values) is completed with these.
-    derived: list[tuple[int, Derivation]] = field(default_factory=list)
+    derived: list[tuple[IntArray, Derivation]] = field(default_factory=list)
     #: The rows as blocks (vars, coeffs, starts, lower, upper), in the order they were added.
     _blocks: list[tuple[IntArray, IntArray, IntArray, IntArray, IntArray, bool]] = field(
         default_factory=list, repr=False)
@@ -153,8 +153,8 @@ class CpSatModel:
         self._aux_names.extend([""] * len(uppers))
         return np.arange(first, self.n_variables, dtype=np.int64)
 
-    def derive(self, variable: int, rule: Derivation) -> None:
-        self.derived.append((variable, rule))
+    def derive(self, variables: IntArray, rule: Derivation) -> None:
+        self.derived.append((np.asarray(variables, dtype=np.int64), rule))
 
     def add_at_most_one(self, literals: Sequence[int]) -> None:
         lits = np.asarray(literals, dtype=np.int64)
@@ -238,8 +238,8 @@ class CpSatModel:
         """All variables' values from the pairs' values (a complete hint)."""
         values = np.zeros(self.n_variables, dtype=np.int64)
         values[: len(pair_values)] = pair_values[: len(values)]
-        for variable, rule in self.derived:
-            values[variable] = rule(values)
+        for variables, rule in self.derived:
+            values[variables] = rule(values)
         return values
 
     def set_objective(self, variables: Sequence[int] | IntArray, coeffs: Sequence[int] | IntArray,

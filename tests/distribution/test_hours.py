@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from offduty.constraints.eligibility import compute_eligibility
 from offduty.distribution.hours import reachable_amounts, segments, ytd_minutes
@@ -23,6 +27,22 @@ def test_reachable_amounts_are_subset_sums_capped_by_the_union() -> None:
 def test_reachable_amounts_of_different_lengths() -> None:
     out = reachable_amounts(ints(60, 90, 120), ints(0, 100, 300), ints(60, 190, 420))
     assert out.tolist() == [0, 60, 90, 120, 150, 180, 210, 270]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 600), st.sampled_from([30, 60, 90, 240, 480])), max_size=8))
+def test_reachable_amounts_equal_brute_force_subset_sums(shifts: list[tuple[int, int]]) -> None:
+    """Shifts as (start, length): every subset's total, capped at the union of the shifts,
+    whatever repeats of one length (added in doubling chunks) and overlaps there are."""
+    start = np.asarray([s for s, _ in shifts], dtype=np.int64)
+    length = np.asarray([d for _, d in shifts], dtype=np.int64)
+    covered = np.zeros(1200, dtype=np.bool_)
+    for s, d in shifts:
+        covered[s:s + d] = True
+    union = int(covered.sum())
+    totals = {sum(c) for k in range(len(shifts) + 1) for c in itertools.combinations(length.tolist(), k)}
+    expected = sorted(t for t in totals if t <= union)
+    assert reachable_amounts(length, start, start + length).tolist() == expected
 
 
 def test_segments_slopes_are_secants_of_the_square() -> None:
