@@ -97,8 +97,8 @@ def reachable_amounts(shift_minutes: IntArray, shift_start: IntArray, shift_end:
             bits = (bits | (bits << (take * length))) & mask
             count -= take
             chunk *= 2
-    text = bin(bits)[2:][::-1]
-    return np.flatnonzero(np.frombuffer(text.encode(), dtype=np.uint8) == ord("1")).astype(np.int64)
+    raw = np.frombuffer(bits.to_bytes(union // 8 + 1, "little"), dtype=np.uint8)
+    return np.flatnonzero(np.unpackbits(raw, bitorder="little")).astype(np.int64)
 
 
 @dataclass(frozen=True, eq=False)
@@ -124,7 +124,8 @@ def segments(arrays: InstanceArrays, pairs: Pairs, max_breakpoints: int = MAX_BR
     exact = True
     if len(pairs):
         key = pairs.member * max(arrays.n_shifts, 1) + pairs.shift
-        uniq = np.unique(key)  # (member, shift) once each, sorted by member
+        key = np.sort(key)  # np.unique hashes: 0.22 s on kc-month's 438k pairs, sorting 0.03 s
+        uniq = key[np.r_[True, key[1:] != key[:-1]]]  # (member, shift) once each, sorted by member
         u_member = uniq // max(arrays.n_shifts, 1)
         u_shift = uniq % max(arrays.n_shifts, 1)
         cuts = np.flatnonzero(np.diff(u_member)) + 1
