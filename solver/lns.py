@@ -9,10 +9,11 @@ the whole model, never worse than the incumbent, so the search is anytime and ev
 returns keeps every rule. The neighbourhoods are relaxation-induced (RINS): the LP of a span of
 days with the rest held picks the pairs to free, those where it disagrees with the incumbent.
 
-The tier's bound comes from relaxations of spans of days (`WindowSearch.bound`): the spans'
-relaxed LPs add up to a bound of a separable objective; a penalty of each member's total
-(`hours`, `balanced`) is bounded by the model's LP when one span covers the horizon, else by a
-Lagrangian bound that prices each member's minutes at one water level.
+The tier's bound comes from relaxations (`WindowSearch.bound_stages`): the spans' relaxed LPs
+add up to a bound of a separable objective, then the whole horizon's LP; a penalty of each
+member's total (`hours`, `balanced`) is bounded by the model's LP when one span covers the
+horizon, else by Lagrangian bounds that price each member's minutes: at one water level, then
+at the duals PDLP finds for the whole model's LP.
 
 The neighbourhoods are cut from `CpSatModel.rows()` (the model's rows as a sparse matrix), so no
 proto is read back; the sub-model is written straight into a fresh proto.
@@ -36,7 +37,7 @@ from ortools.sat.python import cp_model
 
 from offduty.models.arrays import BoolArray, FloatArray, IntArray
 from offduty.solver.builder import Rows
-from offduty.solver.lp import LP_MARGIN, LpSolution, lp_solve
+from offduty.solver.lp import LP_MARGIN, LpSolution, approximate_duals, lp_solve
 
 log = logging.getLogger(__name__)
 
@@ -205,6 +206,14 @@ RENS_SLICE = 10.0
 #: kc-month 1 window gives 186,519 in 10.9 s, 3 give 186,900 in 7.3 s, 7 give 187,094 in 10.7 s
 #: (the whole month's LP: 187,134 in 51 s).
 BOUND_SPAN = 7
+#: Up to this many pairs the bound gets a second, stronger stage over the whole horizon
+#: (`WindowSearch.bound_stages`; kc-month: 438k, kc-quarter: 1.37M).
+WHOLE_LP_PAIRS = 600_000
+#: PDLP's seconds for the multipliers of `WindowSearch.dual_bound`, the seconds that must be
+#: left after them for the spans' LPs (kc-month: 6-15 s), and the least worth running it for.
+DUAL_SECONDS = 25.0
+DUAL_RESERVE = 20.0
+DUAL_MIN_SECONDS = 5.0
 #: The share of the search's time the first pass of short spans may take before the bound.
 FIRST_PASS_SHARE = 0.5
 MINUTES_PER_DAY = 1440
@@ -395,19 +404,6 @@ class WindowSearch:
                 values = between(values)
         return values
 
-    def relaxed_bound(self) -> float | None:
-        """A bound of a separable tier: the sum of the relaxed LPs of spans of `BOUND_SPAN` day
-        windows that partition the pairs (rows reaching across a span's edge cut as `sub_model`
-        says); None when one LP did not finish in the time left. The LPs' solutions are kept in
-        `relaxations`, to guide neighbourhoods."""
-        spans = self._relaxed_lps(self.objective.astype(np.float64), exclude=np.zeros(0, dtype=np.int64))
-        if spans is None:
-            return None
-        total, solved = spans
-        self.relaxations = [(variables, lp.values) for variables, lp in solved]
-        self._priced = total, solved
-        return float(math.ceil(total - 1e-6)) + self.offset
-
     def reduced_cost_fixing(self, values: IntArray) -> tuple[IntArray, IntArray]:
         """(variables, values): pairs that no roster as good as `values` can move from where
         `relaxed_bound`'s LPs hold them, by reduced-cost fixing. The spans' LPs are one relaxation
@@ -435,57 +431,105 @@ class WindowSearch:
         held = at_lo | at_hi
         return variables[held], np.where(at_lo, lo, hi)[held]
 
-    def bound(self, values: IntArray) -> float | None:
-        """A lower bound of the tier, or None when its LPs did not finish in the time left: the
-        spans' relaxed LPs for a separable objective, or for any objective when one span covers
-        every window (nothing is cut: the whole model's LP); else the Lagrangian bound."""
+    def bound_stages(self, values: IntArray) -> list[Callable[[], float | None]]:
+        """The bounds of the tier to compute in turn, each a lower bound or None when its LPs did
+        not finish in the time left: the spans' relaxed LPs for a separable objective, or for any
+        objective when one span covers every window (nothing is cut: the whole model's LP), then
+        on a longer horizon of up to `WHOLE_LP_PAIRS` pairs the whole horizon's LP (kc-month
+        seniority: 187,493 in 19.5 s against the spans' 187,439 in 8.3 s). A penalty of members'
+        totals on a longer horizon: the Lagrangian bound (`dual_bound`, up to `WHOLE_LP_PAIRS`
+        pairs; else at the water level, `lagrangian_bound`)."""
         n_windows = int(self.window_of_pair.max()) + 1 if self.n_pairs else 0
-        if self.separable or n_windows <= BOUND_SPAN:
-            return self.relaxed_bound()
-        return self.lagrangian_bound(values)
+        if n_windows <= BOUND_SPAN:
+            return [self.relaxed_bound]
+        small = self.n_pairs <= WHOLE_LP_PAIRS
+        if self.separable:
+            return [self.relaxed_bound, functools.partial(self.relaxed_bound, n_windows)] if small else [
+                self.relaxed_bound]
+        return [functools.partial(self.dual_bound if small else self.lagrangian_bound, values)]
+
+    def relaxed_bound(self, span: int | None = None) -> float | None:
+        """A bound of a separable tier (of any tier when `span` covers every window): the sum of
+        the relaxed LPs of spans of `span` day windows that partition the pairs (rows reaching
+        across a span's edge cut as `sub_model` says); None when one LP did not finish in the
+        time left (`span` default: `BOUND_SPAN`). The LPs' solutions are kept in `relaxations`,
+        to guide neighbourhoods."""
+        spans = self._relaxed_lps(self.objective.astype(np.float64), np.zeros(0, dtype=np.int64), span)
+        if spans is None:
+            return None
+        total, solved = spans
+        self.relaxations = [(variables, lp.values) for variables, lp in solved]
+        self._priced = total, solved
+        return float(math.ceil(total - 1e-6)) + self.offset
 
     def lagrangian_bound(self, values: IntArray) -> float | None:
         """A bound of a tier with a penalty of each member's total (`hours`, `balanced`): the
-        Lagrangian dual of the rows that write a member's total as the sum of its segments.
-
-        With multiplier λ on every link row (Σ minutes·x − Σ s = 0), the tier's minimum is at least
-        L(λ) = min over the pairs of Σ (c_p + λ·minutes_p) x_p under every other row
-             + Σ over segments of min(0, σ_k − λ) · length_k,
-        the pairs' part bounded from below by the relaxed LPs of spans (as `relaxed_bound`) and
-        the segments' part in closed form: weak duality, so every λ gives a valid bound. λ is the
-        water level: the slope at which the cheapest segments of all members together hold the
-        minutes `values` gives out (the best λ when the total is fixed and rows are ignored).
-        Per-member multipliers from the span LPs' duals gave weaker bounds on kc-month (1.95 G
-        against 4.53 G: its segments are long, the duals degenerate). None when the tier has no
-        such rows or a span's LP did not finish in the time left."""
+        Lagrangian dual of the rows that write a member's total as the sum of its segments, at
+        one multiplier for every member: the water level, the slope at which the cheapest
+        segments of all members together hold the minutes `values` gives out (the best single
+        multiplier when the total is fixed and rows are ignored; see `_lagrangian`)."""
         link = self._link
         if link is None:
             return None
-        rows, seg = link
+        rows, seg, _ = link
         sigma = self.objective[seg].astype(np.float64)
         length = self.upper[seg].astype(np.float64)
-        minutes_of = np.asarray(self.rows.matrix[rows].sum(axis=0)).ravel()  # per pair; -1 per segment
-        minutes_of[seg] = 0
-        minutes = float(minutes_of @ values)
+        per_pair = np.asarray(self.rows.matrix[rows].sum(axis=0)).ravel()[: self.n_pairs]
+        minutes = float(per_pair @ values[: self.n_pairs])
         order = np.argsort(sigma, kind="stable")
         filled = int(np.searchsorted(np.cumsum(length[order]), minutes))
         level = float(sigma[order][min(filled, len(seg) - 1)])
-        costs = self.objective.astype(np.float64) + level * minutes_of
+        return self._lagrangian(np.full(len(rows), level))
+
+    def dual_bound(self, values: IntArray) -> float | None:
+        """The Lagrangian bound (`_lagrangian`) with one multiplier per member: the duals of the
+        member rows in PDLP's iterate on the whole model's LP after `DUAL_SECONDS` (or what the
+        time left allows, `DUAL_RESERVE` kept for the spans' LPs after it); at the water level
+        (`lagrangian_bound`) when that leaves PDLP under `DUAL_MIN_SECONDS` or PDLP returns
+        nothing. PDLP's duals need not be optimal nor exactly feasible: the bound is weak
+        duality at whatever multipliers they give, computed exactly by GLOP. kc-month:
+        `balanced` 334,256,819 (the model's LP, GLOP in 121 s: 334,261,931; the water level:
+        306,488,344), `hours` 5,211,474,674 (LP 5,211,651,089; water level 4,533,086,029).
+        Per-member multipliers from the spans' LPs' duals or from the roster's slopes were
+        weaker (1.95 G, 3.67 G on `hours`)."""
+        link = self._link
+        seconds = min(DUAL_SECONDS, self.remaining() - DUAL_RESERVE)
+        if link is None or seconds < DUAL_MIN_SECONDS or self.stopped():
+            return self.lagrangian_bound(values)
+        rows = self.rows
+        duals = approximate_duals(self.lower, self.upper, self.objective, rows.matrix, rows.lower, rows.upper,
+                                  seconds)
+        if duals is None:
+            return self.lagrangian_bound(values)
+        return self._lagrangian(-duals[link[0]])  # a segment's reduced cost is σ - λ: λ = -y
+
+    def _lagrangian(self, level: FloatArray) -> float | None:
+        """Weak duality with multiplier `level[r]` on member row r of `_link` (Σ minutes·x − Σ s =
+        0): the tier's minimum is at least
+            L(λ) = min over the pairs of Σ (c_p + λ_{m(p)}·minutes_p) x_p under every other row
+                 + Σ over segments k of min(0, σ_k − λ_{m(k)}) · length_k,
+        the pairs' part bounded from below by the relaxed LPs of spans (as `relaxed_bound`), the
+        segments' part in closed form. None when a span's LP did not finish in the time left."""
+        link = self._link
+        if link is None:
+            return None
+        rows, seg, seg_row = link
+        costs = self.objective.astype(np.float64) + np.asarray(self.rows.matrix[rows].T @ level).ravel()
         costs[seg] = 0.0
-        spans = self._relaxed_lps(costs, exclude=seg)
+        spans = self._relaxed_lps(costs, seg)
         if spans is None:
             return None
-        seg_part = float(np.minimum(sigma - level, 0.0) @ length)
-        bound = spans[0] + seg_part - level * float(self.rows.lower[rows].sum())
-        log.debug("Lagrangian bound %.0f (pairs %.0f, segments %.0f, level %g)", bound, spans[0], seg_part,
-                  level)
+        sigma = self.objective[seg].astype(np.float64)
+        seg_part = float(np.minimum(sigma - level[seg_row], 0.0) @ self.upper[seg].astype(np.float64))
+        bound = spans[0] + seg_part - float(level @ self.rows.lower[rows])
+        log.debug("Lagrangian bound %.0f (pairs %.0f, segments %.0f)", bound, spans[0], seg_part)
         return float(math.floor(bound)) + self.offset
 
     @cached_property
-    def _link(self) -> tuple[IntArray, IntArray] | None:
-        """(rows, segments): the objective's auxiliary variables and the rows that hold them,
-        when each sits in exactly one row, an equality, with coefficient -1 and lower bound 0
-        (`distribution.hours.add_segments`); None otherwise."""
+    def _link(self) -> tuple[IntArray, IntArray, IntArray] | None:
+        """(rows, segments, each segment's row as an index into rows): the objective's auxiliary
+        variables and the rows that hold them, when each sits in exactly one row, an equality,
+        with coefficient -1 and lower bound 0 (`distribution.hours.add_segments`); else None."""
         seg = np.flatnonzero(self.objective[self.n_pairs:]) + self.n_pairs
         if len(seg) == 0:
             return None
@@ -495,17 +539,18 @@ class WindowSearch:
         rows = np.unique(columns.indices)
         if (self.rows.lower[rows] != self.rows.upper[rows]).any():
             return None
-        return rows, seg
+        return rows, seg, np.searchsorted(rows, columns.indices)
 
-    def _relaxed_lps(self, costs: FloatArray, exclude: IntArray,
+    def _relaxed_lps(self, costs: FloatArray, exclude: IntArray, span: int | None = None,
                      ) -> tuple[float, list[tuple[IntArray, LpSolution]]] | None:
-        """The sum of the relaxed LPs (objective `costs`) of spans of `BOUND_SPAN` day windows,
-        the variables `exclude` left out, and each LP's (variables, solution); None when an LP
-        did not finish in the time left."""
+        """The sum of the relaxed LPs (objective `costs`) of spans of `span` day windows (default
+        `BOUND_SPAN`), the variables `exclude` left out, and each LP's (variables, solution);
+        None when an LP did not finish in the time left."""
+        span = BOUND_SPAN if span is None else span
         total = 0.0
         solutions = []
         zero = np.zeros(len(self.lower), dtype=np.int64)
-        for mask in self.spans(BOUND_SPAN, BOUND_SPAN):
+        for mask in self.spans(span, span):
             mask[exclude] = False
             relaxed = sub_model(self.rows, self.lower, self.upper, zero, zero, mask, relax=True)
             lp = lp_solve(relaxed.var_lo, relaxed.var_hi, costs[relaxed.free], relaxed.matrix, relaxed.lo,
@@ -519,19 +564,21 @@ class WindowSearch:
     def run(self, incumbent: IntArray, *, prove: bool, first_pass_only: bool = False) -> WindowOutcome:
         """Relaxation-induced neighbourhoods over spans of days, with the bound beside them.
 
-        With `prove`, `bound` runs in a second thread from the start (GLOP releases the GIL, so
-        it takes the machine's second core; on kc-month its LPs take about 20 s). Meanwhile:
+        With `prove`, the bounds (`bound_stages`) run one after the other in a second thread from
+        the start (GLOP and PDLP release the GIL, so they take the machine's second core; on
+        kc-month the first is in after 5-10 s, the second after 30-40 s). Meanwhile:
         1. a first pass of short spans (`RINS_SPANS[0]`) from the incumbent, in at most
            `FIRST_PASS_SHARE` of the time: it takes most of the step from the greedy roster;
         2. passes of each span length in turn while they improve and time is left (not with
            `first_pass_only`: a whole-model pass follows, which needs the time more).
-        Once the bound is in, it is reported and its LP solutions guide one neighbourhood each.
+        Once a better bound is in, it is reported and its LP solutions guide one neighbourhood
+        each.
         Every roster is checked against every row of the whole model before it is accepted."""
         with ThreadPoolExecutor(max_workers=1) as pool:
-            background = _Background(pool.submit(self.bound, incumbent) if prove else None)
+            background = _Background(pool, self.bound_stages(incumbent) if prove else [])
             collect = functools.partial(self._collect, background)
             values, rounds = self._passes(incumbent, collect, cycles=not first_pass_only)
-            if background.pending is not None:  # the search is done before the bound
+            while background.pending is not None:  # the search is done before the bounds
                 background.pending.result()
                 values = collect(values)
         return WindowOutcome(values, self.value(values), background.bound, rounds)
@@ -562,10 +609,14 @@ class WindowSearch:
         (the disagreement neighbourhood of `hours` on kc-week found nothing in 10 s)."""
         if background.pending is None or not background.pending.done():
             return values
-        background.bound, background.pending = background.pending.result(), None
-        if background.bound is not None:
-            self.report(self.value(values), background.bound)
-        for variables, relaxed in self.relaxations:
+        found = background.pending.result()
+        guides = self.relaxations  # before the next stage replaces them
+        background.next()
+        if found is None or (background.bound is not None and found <= background.bound):
+            return values
+        background.bound = found
+        self.report(self.value(values), found)
+        for variables, relaxed in guides:
             if self.remaining() <= 0 or self.stopped():
                 break
             search = self.guided if self.separable else self.rens
@@ -662,12 +713,19 @@ def segment_trim(n_pairs: int, pair_member: IntArray, pair_minutes: IntArray, se
     return trim
 
 
-@dataclass
 class _Background:
-    """The bound computed beside the search: the pending computation, then its value."""
+    """The bounds computed beside the search, one stage after the other in `pool`: the stage
+    pending, and the best bound in so far."""
 
-    pending: Future[float | None] | None
-    bound: float | None = None
+    def __init__(self, pool: ThreadPoolExecutor, stages: list[Callable[[], float | None]]) -> None:
+        self.pool, self.stages = pool, list(stages)
+        self.pending: Future[float | None] | None = None
+        self.bound: float | None = None
+        self.next()
+
+    def next(self) -> None:
+        """Start the next stage, if any."""
+        self.pending = self.pool.submit(self.stages.pop(0)) if self.stages else None
 
 
 class _Stopper:

@@ -62,6 +62,27 @@ def lp_solve(var_lo: IntArray, var_hi: IntArray, objective: IntArray | FloatArra
                       np.asarray(solver.reduced_costs(), dtype=np.float64), float(solver.objective_value()))
 
 
+def approximate_duals(var_lo: IntArray, var_hi: IntArray, objective: IntArray | FloatArray,
+                      matrix: sp.csr_matrix, lo: IntArray, hi: IntArray, seconds: float) -> FloatArray | None:
+    """The row duals y of PDLP's last iterate on the same LP as `lp_solve` after `seconds` (a
+    first-order method: a month's LP that GLOP needs two minutes for gives usable duals in 25 s).
+    Not a bound in themselves: multipliers for a Lagrangian bound, which is valid for any. Sign
+    as GLOP's: a column's reduced cost is c - (matrix^T y). None when PDLP returned nothing."""
+    from ortools.linear_solver.python import model_builder_helper as mbh
+
+    helper = mbh.ModelBuilderHelper()
+    fill: Any = helper.fill_model_from_sparse_data
+    fill(_sides(var_lo), _sides(var_hi), np.asarray(objective, dtype=np.float64), _sides(lo), _sides(hi),
+         sp.csr_matrix(matrix, dtype=np.float64))
+    solver = mbh.ModelSolverHelper("pdlp")
+    solver.set_time_limit_in_seconds(max(0.01, float(seconds)))
+    solver.solve(helper)
+    if not solver.has_response():
+        return None
+    duals = np.asarray(solver.dual_values(), dtype=np.float64)
+    return duals if len(duals) == matrix.shape[0] and np.isfinite(duals).all() else None
+
+
 def tier_lp_bounds(cpsat: Any, tiers: Any, values: IntArray, seconds: float) -> list[float | None]:
     """The LP bound of each tier (its terms' offset included) over `cpsat`'s rows, each with the
     tiers before it at most the value `values` has on them; None where GLOP did not finish.

@@ -258,6 +258,37 @@ def test_lagrangian_bound_is_a_bound_of_the_hours_tier(span: int, monkeypatch: p
     assert 0 < bound <= whole_lp <= objective @ incumbent
 
 
+@pytest.mark.parametrize("span", [1, 2])
+def test_dual_bound_between_water_level_and_lp(span: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Lagrangian bound at PDLP's duals of the whole LP, over spans of `span` day windows:
+    at least the water level's (one multiplier for all), at most the whole model's LP (weak
+    duality), and near it: PDLP's multipliers are the LP's own, nearly."""
+    p, cpsat, objective, incumbent = _model("hours")
+    search = _hours_search(p, cpsat, objective, 60)
+    whole_lp = search.relaxed_bound()
+    monkeypatch.setattr(lns, "BOUND_SPAN", span)
+    water = search.lagrangian_bound(incumbent)
+    dual = search.dual_bound(incumbent)
+    assert whole_lp is not None and water is not None and dual is not None
+    assert water < dual <= whole_lp
+    assert dual >= 0.95 * whole_lp
+
+
+def test_bound_stages_end_with_the_stronger_bound() -> None:
+    """Stages run in turn beside the search: the spans' bound, then on a longer horizon the whole
+    horizon's LP, which is at least as strong; the search reports the best."""
+    p, cpsat, objective, incumbent = _model()
+    search = _search(cpsat, p, objective, 60)
+    stages = search.bound_stages(incumbent)
+    assert len(stages) == 1  # six game days: one span of seven windows is the whole horizon
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(lns, "BOUND_SPAN", 2)
+        spans_bound, whole = (stage() for stage in search.bound_stages(incumbent))
+        assert spans_bound is not None and whole is not None and spans_bound <= whole
+        outcome = _search(cpsat, p, objective, 30).run(incumbent, prove=True)
+    assert outcome.bound == whole
+
+
 def test_solve_hours_by_windows_and_member_blocks() -> None:
     """solve() on `hours` with the windows as the whole search (the bound, windows, then member
     blocks): a verified roster with a bound (the model's LP: six days fit one span) that never
