@@ -10,7 +10,7 @@ returns keeps every rule. The neighbourhoods are relaxation-induced (RINS): the 
 days with the rest held picks the pairs to free, those where it disagrees with the incumbent.
 
 The tier's bound comes from relaxations (`WindowSearch.bound_stages`): the spans' relaxed LPs
-add up to a bound of a separable objective, then the whole horizon's LP; a penalty of each
+add up to a bound of a separable objective; a penalty of each
 member's total (`hours`, `balanced`) is bounded by the model's LP when one span covers the
 horizon, else by Lagrangian bounds that price each member's minutes: at one water level, then
 at the duals PDLP finds for the whole model's LP.
@@ -206,8 +206,8 @@ RENS_SLICE = 10.0
 #: kc-month 1 window gives 186,519 in 10.9 s, 3 give 186,900 in 7.3 s, 7 give 187,094 in 10.7 s
 #: (the whole month's LP: 187,134 in 51 s).
 BOUND_SPAN = 7
-#: Up to this many pairs the bound gets a second, stronger stage over the whole horizon
-#: (`WindowSearch.bound_stages`; kc-month: 438k, kc-quarter: 1.37M).
+#: Up to this many pairs a penalty of members' totals is bounded at PDLP's multipliers of the
+#: whole model's LP (`WindowSearch.dual_bound`; kc-month: 438k, kc-quarter: 1.37M).
 WHOLE_LP_PAIRS = 600_000
 #: PDLP's seconds for the multipliers of `WindowSearch.dual_bound`, the seconds that must be
 #: left after them for the spans' LPs (kc-month: 6-15 s), and the least worth running it for.
@@ -434,18 +434,16 @@ class WindowSearch:
     def bound_stages(self, values: IntArray) -> list[Callable[[], float | None]]:
         """The bounds of the tier to compute in turn, each a lower bound or None when its LPs did
         not finish in the time left: the spans' relaxed LPs for a separable objective, or for any
-        objective when one span covers every window (nothing is cut: the whole model's LP), then
-        on a longer horizon of up to `WHOLE_LP_PAIRS` pairs the whole horizon's LP (kc-month
-        seniority: 187,493 in 19.5 s against the spans' 187,439 in 8.3 s). A penalty of members'
-        totals on a longer horizon: the Lagrangian bound (`dual_bound`, up to `WHOLE_LP_PAIRS`
-        pairs; else at the water level, `lagrangian_bound`)."""
+        objective when one span covers every window (nothing is cut: the whole model's LP). A
+        penalty of members' totals on a longer horizon: the Lagrangian bound (`dual_bound`, up to
+        `WHOLE_LP_PAIRS` pairs; else at the water level, `lagrangian_bound`). The whole month's
+        LP after the spans' raised kc-month seniority's bound from 187,439 to 187,493 (19.5 s),
+        but GLOP's 550 MB beside the search took the month's peak from 770 to 1,324 MB: not kept.
+        One stage for now; the search reports each stage's bound that improves."""
         n_windows = int(self.window_of_pair.max()) + 1 if self.n_pairs else 0
-        if n_windows <= BOUND_SPAN:
+        if self.separable or n_windows <= BOUND_SPAN:
             return [self.relaxed_bound]
         small = self.n_pairs <= WHOLE_LP_PAIRS
-        if self.separable:
-            return [self.relaxed_bound, functools.partial(self.relaxed_bound, n_windows)] if small else [
-                self.relaxed_bound]
         return [functools.partial(self.dual_bound if small else self.lagrangian_bound, values)]
 
     def relaxed_bound(self, span: int | None = None) -> float | None:
@@ -566,7 +564,8 @@ class WindowSearch:
 
         With `prove`, the bounds (`bound_stages`) run one after the other in a second thread from
         the start (GLOP and PDLP release the GIL, so they take the machine's second core; on
-        kc-month the first is in after 5-10 s, the second after 30-40 s). Meanwhile:
+        kc-month seniority's is in after 5-10 s, `hours`' and `balanced`'s after 35-45 s).
+        Meanwhile:
         1. a first pass of short spans (`RINS_SPANS[0]`) from the incumbent, in at most
            `FIRST_PASS_SHARE` of the time: it takes most of the step from the greedy roster;
         2. passes of each span length in turn while they improve and time is left (not with
