@@ -9,11 +9,11 @@ the whole model, never worse than the incumbent, so the search is anytime and ev
 returns keeps every rule. The neighbourhoods are relaxation-induced (RINS): the LP of a span of
 days with the rest held picks the pairs to free, those where it disagrees with the incumbent.
 
-The tier's bound comes from relaxations (`WindowSearch.bound_stages`): the spans' relaxed LPs
-add up to a bound of a separable objective; a penalty of each
-member's total (`hours`, `balanced`) is bounded by the model's LP when one span covers the
-horizon, else by Lagrangian bounds that price each member's minutes: at one water level, then
-at the duals PDLP finds for the whole model's LP.
+The tier's bound comes from relaxations (`WindowSearch.bound`): the spans' relaxed LPs add up
+to a bound of a separable objective; a penalty of each member's total (`hours`, `balanced`) is
+bounded by the model's LP when one span covers the horizon, else by a Lagrangian bound that
+prices each member's minutes at the duals PDLP finds for the whole model's LP (at one water
+level on the largest models).
 
 The neighbourhoods are cut from `CpSatModel.rows()` (the model's rows as a sparse matrix), so no
 proto is read back; the sub-model is written straight into a fresh proto.
@@ -431,28 +431,26 @@ class WindowSearch:
         held = at_lo | at_hi
         return variables[held], np.where(at_lo, lo, hi)[held]
 
-    def bound_stages(self, values: IntArray) -> list[Callable[[], float | None]]:
-        """The bounds of the tier to compute in turn, each a lower bound or None when its LPs did
-        not finish in the time left: the spans' relaxed LPs for a separable objective, or for any
-        objective when one span covers every window (nothing is cut: the whole model's LP). A
-        penalty of members' totals on a longer horizon: the Lagrangian bound (`dual_bound`, up to
-        `WHOLE_LP_PAIRS` pairs; else at the water level, `lagrangian_bound`). The whole month's
-        LP after the spans' raised kc-month seniority's bound from 187,439 to 187,493 (19.5 s),
-        but GLOP's 550 MB beside the search took the month's peak from 770 to 1,324 MB: not kept.
-        One stage for now; the search reports each stage's bound that improves."""
+    def bound(self, values: IntArray) -> float | None:
+        """A lower bound of the tier, or None when its LPs did not finish in the time left: the
+        spans' relaxed LPs for a separable objective, or for any objective when one span covers
+        every window (nothing is cut: the whole model's LP); else the Lagrangian bound at PDLP's
+        multipliers (`dual_bound`), at the water level above `WHOLE_LP_PAIRS` pairs. The whole
+        month's LP after the spans' raised kc-month seniority's bound from 187,439 to 187,493
+        (19.5 s), but GLOP's 550 MB beside the search took the peak from 770 to 1,324 MB."""
         n_windows = int(self.window_of_pair.max()) + 1 if self.n_pairs else 0
         if self.separable or n_windows <= BOUND_SPAN:
-            return [self.relaxed_bound]
-        small = self.n_pairs <= WHOLE_LP_PAIRS
-        return [functools.partial(self.dual_bound if small else self.lagrangian_bound, values)]
+            return self.relaxed_bound()
+        if self.n_pairs <= WHOLE_LP_PAIRS:
+            return self.dual_bound(values)
+        return self.lagrangian_bound(values)
 
-    def relaxed_bound(self, span: int | None = None) -> float | None:
-        """A bound of a separable tier (of any tier when `span` covers every window): the sum of
-        the relaxed LPs of spans of `span` day windows that partition the pairs (rows reaching
-        across a span's edge cut as `sub_model` says); None when one LP did not finish in the
-        time left (`span` default: `BOUND_SPAN`). The LPs' solutions are kept in `relaxations`,
-        to guide neighbourhoods."""
-        spans = self._relaxed_lps(self.objective.astype(np.float64), np.zeros(0, dtype=np.int64), span)
+    def relaxed_bound(self) -> float | None:
+        """A bound of a separable tier (of any tier when one span covers every window): the sum
+        of the relaxed LPs of spans of `BOUND_SPAN` day windows that partition the pairs (rows
+        reaching across a span's edge cut as `sub_model` says); None when one LP did not finish
+        in the time left. The LPs' solutions are kept in `relaxations`, to guide neighbourhoods."""
+        spans = self._relaxed_lps(self.objective.astype(np.float64), np.zeros(0, dtype=np.int64))
         if spans is None:
             return None
         total, solved = spans
@@ -539,16 +537,15 @@ class WindowSearch:
             return None
         return rows, seg, np.searchsorted(rows, columns.indices)
 
-    def _relaxed_lps(self, costs: FloatArray, exclude: IntArray, span: int | None = None,
+    def _relaxed_lps(self, costs: FloatArray, exclude: IntArray,
                      ) -> tuple[float, list[tuple[IntArray, LpSolution]]] | None:
-        """The sum of the relaxed LPs (objective `costs`) of spans of `span` day windows (default
-        `BOUND_SPAN`), the variables `exclude` left out, and each LP's (variables, solution);
-        None when an LP did not finish in the time left."""
-        span = BOUND_SPAN if span is None else span
+        """The sum of the relaxed LPs (objective `costs`) of spans of `BOUND_SPAN` day windows,
+        the variables `exclude` left out, and each LP's (variables, solution); None when an LP
+        did not finish in the time left."""
         total = 0.0
         solutions = []
         zero = np.zeros(len(self.lower), dtype=np.int64)
-        for mask in self.spans(span, span):
+        for mask in self.spans(BOUND_SPAN, BOUND_SPAN):
             mask[exclude] = False
             relaxed = sub_model(self.rows, self.lower, self.upper, zero, zero, mask, relax=True)
             lp = lp_solve(relaxed.var_lo, relaxed.var_hi, costs[relaxed.free], relaxed.matrix, relaxed.lo,
@@ -562,22 +559,20 @@ class WindowSearch:
     def run(self, incumbent: IntArray, *, prove: bool, first_pass_only: bool = False) -> WindowOutcome:
         """Relaxation-induced neighbourhoods over spans of days, with the bound beside them.
 
-        With `prove`, the bounds (`bound_stages`) run one after the other in a second thread from
-        the start (GLOP and PDLP release the GIL, so they take the machine's second core; on
-        kc-month seniority's is in after 5-10 s, `hours`' and `balanced`'s after 35-45 s).
-        Meanwhile:
+        With `prove`, `bound` runs in a second thread from the start (GLOP and PDLP release the
+        GIL, so it takes the machine's second core; on kc-month seniority's is in after 5-10 s,
+        `hours`' and `balanced`'s after 35-45 s). Meanwhile:
         1. a first pass of short spans (`RINS_SPANS[0]`) from the incumbent, in at most
            `FIRST_PASS_SHARE` of the time: it takes most of the step from the greedy roster;
         2. passes of each span length in turn while they improve and time is left (not with
            `first_pass_only`: a whole-model pass follows, which needs the time more).
-        Once a better bound is in, it is reported and its LP solutions guide one neighbourhood
-        each.
+        Once the bound is in, it is reported and its LP solutions guide one neighbourhood each.
         Every roster is checked against every row of the whole model before it is accepted."""
         with ThreadPoolExecutor(max_workers=1) as pool:
-            background = _Background(pool, self.bound_stages(incumbent) if prove else [])
+            background = _Background(pool.submit(self.bound, incumbent) if prove else None)
             collect = functools.partial(self._collect, background)
             values, rounds = self._passes(incumbent, collect, cycles=not first_pass_only)
-            while background.pending is not None:  # the search is done before the bounds
+            if background.pending is not None:  # the search is done before the bound
                 background.pending.result()
                 values = collect(values)
         return WindowOutcome(values, self.value(values), background.bound, rounds)
@@ -608,14 +603,10 @@ class WindowSearch:
         (the disagreement neighbourhood of `hours` on kc-week found nothing in 10 s)."""
         if background.pending is None or not background.pending.done():
             return values
-        found = background.pending.result()
-        guides = self.relaxations  # before the next stage replaces them
-        background.next()
-        if found is None or (background.bound is not None and found <= background.bound):
-            return values
-        background.bound = found
-        self.report(self.value(values), found)
-        for variables, relaxed in guides:
+        background.bound, background.pending = background.pending.result(), None
+        if background.bound is not None:
+            self.report(self.value(values), background.bound)
+        for variables, relaxed in self.relaxations:
             if self.remaining() <= 0 or self.stopped():
                 break
             search = self.guided if self.separable else self.rens
@@ -712,19 +703,12 @@ def segment_trim(n_pairs: int, pair_member: IntArray, pair_minutes: IntArray, se
     return trim
 
 
+@dataclass
 class _Background:
-    """The bounds computed beside the search, one stage after the other in `pool`: the stage
-    pending, and the best bound in so far."""
+    """The bound computed beside the search: the pending computation, then its value."""
 
-    def __init__(self, pool: ThreadPoolExecutor, stages: list[Callable[[], float | None]]) -> None:
-        self.pool, self.stages = pool, list(stages)
-        self.pending: Future[float | None] | None = None
-        self.bound: float | None = None
-        self.next()
-
-    def next(self) -> None:
-        """Start the next stage, if any."""
-        self.pending = self.pool.submit(self.stages.pop(0)) if self.stages else None
+    pending: Future[float | None] | None
+    bound: float | None = None
 
 
 class _Stopper:

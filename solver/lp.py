@@ -43,19 +43,29 @@ def _sides(values: IntArray) -> FloatArray:
     return np.where(out <= -cp_model.INT_MAX, -np.inf, np.where(out >= cp_model.INT_MAX, np.inf, out))
 
 
-def lp_solve(var_lo: IntArray, var_hi: IntArray, objective: IntArray | FloatArray, matrix: sp.csr_matrix,
-             lo: IntArray, hi: IntArray, seconds: float) -> LpSolution | None:
-    """min objective·x over lo <= matrix x <= hi, var_lo <= x <= var_hi (continuous) by GLOP;
-    None when GLOP did not reach an optimum within `seconds`."""
+def _solved(name: str, var_lo: IntArray, var_hi: IntArray, objective: IntArray | FloatArray,
+            matrix: sp.csr_matrix, lo: IntArray, hi: IntArray, seconds: float) -> Any:
+    """The LP handed to OR-Tools' solver `name` in one call, solved within `seconds`: the
+    `ModelSolverHelper` with its result."""
     from ortools.linear_solver.python import model_builder_helper as mbh
 
     helper = mbh.ModelBuilderHelper()
     fill: Any = helper.fill_model_from_sparse_data  # its stubs misname the array types
     fill(_sides(var_lo), _sides(var_hi), np.asarray(objective, dtype=np.float64), _sides(lo), _sides(hi),
          sp.csr_matrix(matrix, dtype=np.float64))
-    solver = mbh.ModelSolverHelper("glop")
+    solver = mbh.ModelSolverHelper(name)
     solver.set_time_limit_in_seconds(max(0.01, float(seconds)))
     solver.solve(helper)
+    return solver
+
+
+def lp_solve(var_lo: IntArray, var_hi: IntArray, objective: IntArray | FloatArray, matrix: sp.csr_matrix,
+             lo: IntArray, hi: IntArray, seconds: float) -> LpSolution | None:
+    """min objective·x over lo <= matrix x <= hi, var_lo <= x <= var_hi (continuous) by GLOP;
+    None when GLOP did not reach an optimum within `seconds`."""
+    from ortools.linear_solver.python import model_builder_helper as mbh
+
+    solver = _solved("glop", var_lo, var_hi, objective, matrix, lo, hi, seconds)
     if solver.status() != mbh.SolveStatus.OPTIMAL:
         return None
     return LpSolution(np.asarray(solver.variable_values(), dtype=np.float64),
@@ -68,15 +78,7 @@ def approximate_duals(var_lo: IntArray, var_hi: IntArray, objective: IntArray | 
     first-order method: a month's LP that GLOP needs two minutes for gives usable duals in 25 s).
     Not a bound in themselves: multipliers for a Lagrangian bound, which is valid for any. Sign
     as GLOP's: a column's reduced cost is c - (matrix^T y). None when PDLP returned nothing."""
-    from ortools.linear_solver.python import model_builder_helper as mbh
-
-    helper = mbh.ModelBuilderHelper()
-    fill: Any = helper.fill_model_from_sparse_data
-    fill(_sides(var_lo), _sides(var_hi), np.asarray(objective, dtype=np.float64), _sides(lo), _sides(hi),
-         sp.csr_matrix(matrix, dtype=np.float64))
-    solver = mbh.ModelSolverHelper("pdlp")
-    solver.set_time_limit_in_seconds(max(0.01, float(seconds)))
-    solver.solve(helper)
+    solver = _solved("pdlp", var_lo, var_hi, objective, matrix, lo, hi, seconds)
     if not solver.has_response():
         return None
     duals = np.asarray(solver.dual_values(), dtype=np.float64)

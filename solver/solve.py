@@ -159,7 +159,7 @@ class _Solve:
     def by_windows(self, tier: Tier, index: int, hint: np.ndarray) -> tuple[_TierOutcome | None, np.ndarray]:
         """Search the tier day window by window from the hint (`solver.lns`). Small models then go
         on to the whole-model pass with the improved hint (its outcome is None here); large ones
-        and the `hours` tier end here, with the bound `WindowSearch.bound_stages` proved, if any."""
+        and the `hours` tier end here, with the bound `WindowSearch.bound` proved, if any."""
         p = self.prepared
         engine = p.params.engine
         windows = day_windows(p.arrays.shift_start, p.arrays.shift_end, p.pairs.shift)

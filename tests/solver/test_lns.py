@@ -274,19 +274,6 @@ def test_dual_bound_between_water_level_and_lp(span: int, monkeypatch: pytest.Mo
     assert dual >= 0.95 * whole_lp
 
 
-def test_bound_stages_report_the_best_bound() -> None:
-    """Stages run in turn beside the search, and the search reports the best bound they give:
-    with a first stage that gives none and a second that gives the spans' bound, the outcome
-    carries the second."""
-    p, cpsat, objective, incumbent = _model()
-    search = _search(cpsat, p, objective, 30)
-    expected = _search(cpsat, p, objective, 30).relaxed_bound()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(search, "bound_stages", lambda values: [lambda: None, search.relaxed_bound])
-        outcome = search.run(incumbent, prove=True)
-    assert outcome.bound is not None and outcome.bound == expected
-
-
 def test_solve_hours_by_windows_and_member_blocks() -> None:
     """solve() on `hours` with the windows as the whole search (the bound, windows, then member
     blocks): a verified roster with a bound (the model's LP: six days fit one span) that never
