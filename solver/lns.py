@@ -37,7 +37,7 @@ from ortools.sat.python import cp_model
 
 from offduty.models.arrays import BoolArray, FloatArray, IntArray
 from offduty.solver.builder import Rows
-from offduty.solver.lp import LP_MARGIN, LpSolution, approximate_duals, lp_solve
+from offduty.solver.lp import LP_MARGIN, LpSolution, PdlpIterate, lp_solve, pdlp_iterate
 
 log = logging.getLogger(__name__)
 
@@ -211,9 +211,11 @@ BOUND_SPAN = 7
 WHOLE_LP_PAIRS = 600_000
 #: PDLP's seconds for the multipliers of `WindowSearch.dual_bound`, the seconds that must be
 #: left after them for the spans' LPs (kc-month: 6-15 s), and the least worth running it for.
-DUAL_SECONDS = 25.0
-DUAL_RESERVE = 20.0
+DUAL_SECONDS = 10.0
+DUAL_RESERVE = 15.0
 DUAL_MIN_SECONDS = 5.0
+#: `WindowSearch.support_lp` keeps the pairs PDLP's iterate gives more than this.
+SUPPORT_MIN = 0.01
 #: The share of the search's time the first pass of short spans may take before the bound.
 FIRST_PASS_SHARE = 0.5
 MINUTES_PER_DAY = 1440
@@ -247,7 +249,7 @@ class WindowSearch:
                  n_pairs: int, window_of_pair: IntArray, separable: bool,
                  configure: Callable[[cp_model.CpSolver, float], None], remaining: Callable[[], float],
                  stopped: Callable[[], bool], report: Callable[[int, float | None], None],
-                 trim: Callable[[IntArray, BoolArray], BoolArray] | None = None) -> None:
+                 trim: SegmentTrim | None = None) -> None:
         self.rows, self.lower, self.upper = rows, lower, upper
         #: Narrows a restricted neighbourhood's free mask to the variables that can change given
         #: the incumbent (`hours`: the segments around each member's total), or None.
@@ -258,8 +260,14 @@ class WindowSearch:
         self.separable = separable
         self.configure, self.remaining, self.stopped, self.report = configure, remaining, stopped, report
         self.deterministic_s = 0.0
-        #: The relaxed LP solutions of `relaxed_bound`'s spans (variables, values): guides.
+        #: What the thread beside the search publishes for it to follow once (`follow`): LP
+        #: solutions that guide neighbourhoods, (variables, values) (`relaxed_bound`'s spans),
+        #: and rosters found there (`guide`'s RENS); `_followed` of each so far.
         self.relaxations: list[tuple[IntArray, FloatArray]] = []
+        self.rosters: list[IntArray] = []
+        self._followed = [0, 0]
+        #: PDLP's iterate on the whole model's LP, once `dual_bound` has it.
+        self._iterate: PdlpIterate | None = None
         #: `relaxed_bound`'s LPs: their summed optimum and each one's (variables, solution),
         #: for `reduced_cost_fixing`.
         self._priced: tuple[float, list[tuple[IntArray, LpSolution]]] | None = None
@@ -290,9 +298,12 @@ class WindowSearch:
         free[: self.n_pairs] = self.window_of_pair == window
         return free
 
-    def restricted(self, values: IntArray, free: BoolArray) -> BoolArray:
-        """The free mask of a restricted neighbourhood (the rest held at `values`), trimmed."""
-        return free if self.trim is None else self.trim(values, free)
+    def restricted(self, values: IntArray, free: BoolArray, *, exact: bool = False) -> BoolArray:
+        """The free mask of a restricted neighbourhood (the rest held at `values`), trimmed: with
+        `exact`, only of the auxiliary variables that cannot move (no swing cut)."""
+        if self.trim is None:
+            return free
+        return self.trim(values, free, swing=math.inf if exact else None)
 
     def feasible(self, values: IntArray) -> bool:
         activity = self.rows.matrix @ values
@@ -325,6 +336,10 @@ class WindowSearch:
             return values
         candidate = (values if held is None else held).copy()
         candidate[sub.free] = found
+        return self.take(values, candidate)
+
+    def take(self, values: IntArray, candidate: IntArray) -> IntArray:
+        """`candidate` if it keeps every row and is better than the incumbent `values`."""
         if not self.feasible(candidate):  # cannot happen when the cut is right: keep the incumbent
             log.error("a neighbourhood's solution breaks a row of the whole model; discarded")
             return values
@@ -378,19 +393,30 @@ class WindowSearch:
         (`hours`), where the windows' neighbourhoods move slowly: on kc-week the model's LP has
         419 fractional pairs, and this neighbourhood (2.2k variables after the segment trim)
         is proven in 4.6 s at 741.9 M, 0.41 % above the LP, where the windows reach 806 M."""
+        roster = self.rens_roster(values, variables, relaxed)
+        return values if roster is None else self.take(values, roster)
+
+    def rens_roster(self, values: IntArray, variables: IntArray, relaxed: FloatArray) -> IntArray | None:
+        """The roster `rens` finds (unchecked, whatever its value), or None; `values` fills the
+        variables outside `variables`."""
         solution = values.astype(np.float64)
         solution[variables] = relaxed
         rounded = np.rint(solution)
         fractional = np.abs(solution - rounded) > 1e-6
-        held = rounded.astype(np.int64)
+        held = rounded.astype(np.int64) if self.trim is None else self.trim.fill(rounded.astype(np.int64))
         pairs = fractional.copy()
         pairs[self.n_pairs:] = False
         mask = close_over_rows(self.rows, pairs, self.n_pairs) | fractional
-        sub = sub_model(self.rows, self.lower, self.upper, self.objective, held, self.restricted(held, mask))
+        # exact: a member may need more than the trim's swing above the rounding of its pairs
+        free = self.restricted(held, mask, exact=True)
+        sub = sub_model(self.rows, self.lower, self.upper, self.objective, held, free)
         found, objective, _ = self.solve(sub, min(RENS_SLICE, self.remaining()))
         log.debug("RENS: %d fractional, %d free, objective %s", int(fractional.sum()), len(sub.free),
                   objective + sub.offset)
-        return self.accept(values, sub, found, held)
+        if found is None:
+            return None
+        held[sub.free] = found
+        return held
 
     def rins_pass(self, values: IntArray, span: int, stride: int, limit: Callable[[], float],
                   between: Callable[[IntArray], IntArray] | None = None) -> IntArray:
@@ -454,7 +480,7 @@ class WindowSearch:
         if spans is None:
             return None
         total, solved = spans
-        self.relaxations = [(variables, lp.values) for variables, lp in solved]
+        self.relaxations.extend((variables, lp.values) for variables, lp in solved)
         self._priced = total, solved
         return float(math.ceil(total - 1e-6)) + self.offset
 
@@ -483,21 +509,65 @@ class WindowSearch:
         time left allows, `DUAL_RESERVE` kept for the spans' LPs after it); at the water level
         (`lagrangian_bound`) when that leaves PDLP under `DUAL_MIN_SECONDS` or PDLP returns
         nothing. PDLP's duals need not be optimal nor exactly feasible: the bound is weak
-        duality at whatever multipliers they give, computed exactly by GLOP. kc-month:
-        `balanced` 334,256,819 (the model's LP, GLOP in 121 s: 334,261,931; the water level:
-        306,488,344), `hours` 5,211,474,674 (LP 5,211,651,089; water level 4,533,086,029).
+        duality at whatever multipliers they give, computed exactly by GLOP. The iterate is kept
+        for `guide`. kc-month `hours`: 5,206-5,208 M after
+        PDLP's 10 s, 5,211.2 M after 25 s (the model's LP, HiGHS in 464 s: 5,211.7 M; the water
+        level: 4,533 M); `balanced` after 25 s: 334.26 M (LP 334.26 M, water level 306.5 M).
         Per-member multipliers from the spans' LPs' duals or from the roster's slopes were
-        weaker (1.95 G, 3.67 G on `hours`)."""
+        weaker (1.95 G, 3.67 G on `hours`), the support LP's own duals too (5,099 M)."""
         link = self._link
         seconds = min(DUAL_SECONDS, self.remaining() - DUAL_RESERVE)
         if link is None or seconds < DUAL_MIN_SECONDS or self.stopped():
             return self.lagrangian_bound(values)
         rows = self.rows
-        duals = approximate_duals(self.lower, self.upper, self.objective, rows.matrix, rows.lower, rows.upper,
-                                  seconds)
-        if duals is None:
+        iterate = pdlp_iterate(self.lower, self.upper, self.objective, rows.matrix, rows.lower, rows.upper,
+                               seconds)
+        if iterate is None:
             return self.lagrangian_bound(values)
-        return self._lagrangian(-duals[link[0]])  # a segment's reduced cost is σ - λ: λ = -y
+        self._iterate = iterate
+        return self._lagrangian(-iterate.duals[link[0]])  # a segment's reduced cost is σ - λ: λ = -y
+
+    def guide(self, values: IntArray) -> None:
+        """After `dual_bound`, beside the search: RENS from `support_lp`'s solution (from PDLP's
+        iterate and the roster `values` the bound started from); the roster it finds is
+        published in `rosters`. Here, not in the search's thread: there it waited up to 15 s
+        on kc-month for the neighbourhood in hand to end."""
+        if self._iterate is None or self.stopped():
+            return
+        support = self.support_lp(values, self._iterate.values)
+        if support is None or self.stopped():
+            return
+        roster = self.rens_roster(values, np.arange(len(self.lower)), support)
+        if roster is not None:
+            self.rosters.append(roster)
+
+    def support_lp(self, values: IntArray, relaxed: FloatArray) -> FloatArray | None:
+        """A solution of the model's LP restricted to fewer columns: the pairs an approximate
+        solution of the whole LP (`relaxed`: PDLP's iterate) gives more than `SUPPORT_MIN`, the
+        pairs the roster `values` holds (so the restricted LP is feasible) and every auxiliary
+        variable; the other pairs at 0. GLOP's vertex of it is nearly integral where PDLP's
+        iterate is not, so RENS can start from it. None when GLOP did not finish in the time
+        left. kc-month `hours`: PDLP's iterate after 8-15 s keeps 56k of
+        438k pairs; GLOP solves them in 12-14 s to 5,212.1 M (the whole LP: 5,211.7 M, 1.4k
+        fractional pairs) and RENS from that proves 5,219 M in 5 s, where the windows stall
+        near 5,950-6,200 M and RINS on PDLP's disagreements reaches 5,383 M in 30 s."""
+        n = self.n_pairs
+        columns = np.ones(len(self.lower), dtype=np.bool_)
+        columns[:n] = (relaxed[:n] > SUPPORT_MIN) | (values[:n] != 0)
+        kept = np.flatnonzero(columns)
+        matrix = self.rows.matrix[:, kept]
+        # rows left without a column go too: GLOP ended ABNORMAL on kc-month with them in
+        used = np.flatnonzero(np.diff(matrix.indptr))
+        lp = lp_solve(self.lower[kept], self.upper[kept], self.objective[kept], matrix[used],
+                      self.rows.lower[used], self.rows.upper[used], self.remaining(), guide_only=True)
+        if lp is None or self.stopped():
+            log.debug("support LP of %d pairs: no solution in the time left", int(columns[:n].sum()))
+            return None
+        solution = np.zeros(len(self.lower), dtype=np.float64)
+        solution[kept] = lp.values
+        log.debug("support LP: %d of %d pairs, objective %.0f", int(columns[:n].sum()), n,
+                  lp.objective + self.offset)
+        return solution
 
     def _lagrangian(self, level: FloatArray) -> float | None:
         """Weak duality with multiplier `level[r]` on member row r of `_link` (Σ minutes·x − Σ s =
@@ -561,15 +631,18 @@ class WindowSearch:
 
         With `prove`, `bound` runs in a second thread from the start (GLOP and PDLP release the
         GIL, so it takes the machine's second core; on kc-month seniority's is in after 5-10 s,
-        `hours`' and `balanced`'s after 35-45 s). Meanwhile:
+        `hours`' and `balanced`'s after 30-40 s, the support LP's guide before it). Meanwhile:
         1. a first pass of short spans (`RINS_SPANS[0]`) from the incumbent, in at most
            `FIRST_PASS_SHARE` of the time: it takes most of the step from the greedy roster;
         2. passes of each span length in turn while they improve and time is left (not with
            `first_pass_only`: a whole-model pass follows, which needs the time more).
-        Once the bound is in, it is reported and its LP solutions guide one neighbourhood each.
+        Between neighbourhoods the bound is reported once it is in, and each LP solution it
+        publishes guides one neighbourhood as soon as it is in.
         Every roster is checked against every row of the whole model before it is accepted."""
         with ThreadPoolExecutor(max_workers=1) as pool:
             background = _Background(pool.submit(self.bound, incumbent) if prove else None)
+            if prove:
+                pool.submit(self.guide, incumbent)  # after the bound, on the same thread
             collect = functools.partial(self._collect, background)
             values, rounds = self._passes(incumbent, collect, cycles=not first_pass_only)
             if background.pending is not None:  # the search is done before the bound
@@ -597,19 +670,29 @@ class WindowSearch:
         return values, rounds
 
     def _collect(self, background: _Background, values: IntArray) -> IntArray:
-        """Once the background bound is in: report it, and search the neighbourhoods its LP
-        solutions induce: for a separable objective the pairs where each span's relaxation
-        disagrees with the incumbent; else (the model's LP, one span) its RENS neighbourhood
-        (the disagreement neighbourhood of `hours` on kc-week found nothing in 10 s)."""
-        if background.pending is None or not background.pending.done():
-            return values
-        background.bound, background.pending = background.pending.result(), None
-        if background.bound is not None:
-            self.report(self.value(values), background.bound)
-        for variables, relaxed in self.relaxations:
-            if self.remaining() <= 0 or self.stopped():
-                break
-            search = self.guided if self.separable else self.rens
+        """Report the background bound once it is in, and search the neighbourhoods that the LP
+        solutions published so far (`relaxations`) induce, each once: for a separable objective
+        the pairs where each span's relaxation disagrees with the incumbent; else (the model's
+        LP, or `support_lp`'s) its RENS neighbourhood (the disagreement neighbourhood of `hours`
+        on kc-week found nothing in 10 s)."""
+        if background.pending is not None and background.pending.done():
+            background.bound, background.pending = background.pending.result(), None
+            if background.bound is not None:
+                self.report(self.value(values), background.bound)
+        return self.follow(values)
+
+    def follow(self, values: IntArray) -> IntArray:
+        """Take each roster published since the last call if it is better, and search the
+        neighbourhood of each LP solution published since (while time is left): RINS for a
+        separable objective, else RENS."""
+        followed = self._followed
+        while followed[1] < len(self.rosters):
+            values = self.take(values, self.rosters[followed[1]])
+            followed[1] += 1
+        search = self.guided if self.separable else self.rens
+        while followed[0] < len(self.relaxations) and self.remaining() > 0 and not self.stopped():
+            variables, relaxed = self.relaxations[followed[0]]
+            followed[0] += 1
             values = search(values, variables, relaxed)
         return values
 
@@ -673,34 +756,57 @@ class WindowSearch:
         return close_over_rows(self.rows, mask, n)
 
 
-def segment_trim(n_pairs: int, pair_member: IntArray, pair_minutes: IntArray, seg_var: IntArray,
-                 seg_member: IntArray, seg_lo: IntArray, seg_length: IntArray, swing: int = 720,
-                 ) -> Callable[[IntArray, BoolArray], BoolArray]:
+@dataclass(frozen=True, eq=False)
+class SegmentTrim:
     """A `WindowSearch.trim` for a convex piecewise-linear penalty of each member's new minutes
-    (`distribution.hours`: segment k of member m covers [lo_k, lo_k + length_k) of them). With
-    the free pairs only, a member's minutes stay within [held - free held, held + free unheld];
-    a segment wholly outside that range keeps its incumbent value in every solution of the
-    neighbourhood, so it is held too. The upper end is further cut to `swing` minutes above the
-    incumbent: a restriction, not a relaxation (any solution of a neighbourhood still keeps every
-    row of the whole model), which keeps a day window to the segments near each member's total
-    instead of every segment of every member with a pair in it."""
-    n_members = int(max(pair_member.max(initial=0), seg_member.max(initial=0))) + 1
+    (`distribution.hours`: segment k of member m, variable `seg_var[k]`, covers [lo_k, lo_k +
+    length_k) of them). With the free pairs only, a member's minutes stay within [held - free
+    held, held + free unheld]; a segment wholly outside that range keeps its incumbent value in
+    every solution of the neighbourhood, so it is held too. The upper end is further cut to
+    `swing` minutes above the incumbent: a restriction, not a relaxation (any solution of a
+    neighbourhood still keeps every row of the whole model), which keeps a day window to the
+    segments near each member's total instead of every segment of every member with a pair in it."""
 
-    def trim(values: IntArray, free: BoolArray) -> BoolArray:
-        held = values[:n_pairs] > 0
-        pair_free = free[:n_pairs]
-        def minutes(mask: BoolArray) -> IntArray:
-            return np.bincount(pair_member[mask], weights=pair_minutes[mask],
-                               minlength=n_members).astype(np.int64)
-        now = minutes(held)
-        low = now - minutes(held & pair_free)
-        high = now + np.minimum(minutes(~held & pair_free), swing)
-        changes = (seg_lo < high[seg_member]) & (seg_lo + seg_length > low[seg_member])
+    n_pairs: int
+    pair_member: IntArray
+    pair_minutes: IntArray
+    seg_var: IntArray
+    seg_member: IntArray
+    seg_lo: IntArray
+    seg_length: IntArray
+    swing: int = 720
+
+    @cached_property
+    def n_members(self) -> int:
+        return int(max(self.pair_member.max(initial=0), self.seg_member.max(initial=0))) + 1
+
+    def minutes(self, pairs: BoolArray) -> IntArray:
+        """Each member's minutes over the pairs `pairs`."""
+        return np.bincount(self.pair_member[pairs], weights=self.pair_minutes[pairs],
+                           minlength=self.n_members).astype(np.int64)
+
+    def __call__(self, values: IntArray, free: BoolArray, *, swing: float | None = None) -> BoolArray:
+        """`free` less the segments held; the upper end cut at `swing` minutes (default: the
+        trim's own; infinite: no restriction, the segments that can move exactly)."""
+        held = values[: self.n_pairs] > 0
+        pair_free = free[: self.n_pairs]
+        now = self.minutes(held)
+        low = now - self.minutes(held & pair_free)
+        high = now + np.minimum(self.minutes(~held & pair_free), self.swing if swing is None else swing)
+        lo, member = self.seg_lo, self.seg_member
+        changes = (lo < high[member]) & (lo + self.seg_length > low[member])
         out = free.copy()
-        out[seg_var] &= changes
+        out[self.seg_var] &= changes
         return out
 
-    return trim
+    def fill(self, values: IntArray) -> IntArray:
+        """`values` with each member's segments filled in order up to the minutes its pairs hold
+        (the cheapest segments that keep the member's row): the incumbent the trim assumes when
+        the segments come from elsewhere (a rounded LP solution's are not consistent)."""
+        total = self.minutes(values[: self.n_pairs] > 0)
+        out = values.copy()
+        out[self.seg_var] = np.clip(total[self.seg_member] - self.seg_lo, 0, self.seg_length)
+        return out
 
 
 @dataclass

@@ -24,6 +24,9 @@ from offduty.models.arrays import FloatArray, IntArray
 
 #: A relative margin under GLOP's optimum that covers its feasibility tolerances.
 LP_MARGIN = 1e-6
+#: GLOP's solution feasibility tolerance for an LP that only guides a search, never bounds one:
+#: at its default (1e-6) a kc-month support LP ends IMPRECISE over a cost perturbation of 1.4e-6.
+GUIDE_TOLERANCE = 1e-4
 
 
 @dataclass(frozen=True, eq=False)
@@ -44,9 +47,9 @@ def _sides(values: IntArray) -> FloatArray:
 
 
 def _solved(name: str, var_lo: IntArray, var_hi: IntArray, objective: IntArray | FloatArray,
-            matrix: sp.csr_matrix, lo: IntArray, hi: IntArray, seconds: float) -> Any:
-    """The LP handed to OR-Tools' solver `name` in one call, solved within `seconds`: the
-    `ModelSolverHelper` with its result."""
+            matrix: sp.csr_matrix, lo: IntArray, hi: IntArray, seconds: float, parameters: str = "") -> Any:
+    """The LP handed to OR-Tools' solver `name` in one call, solved within `seconds` with the
+    solver's own `parameters` (text format): the `ModelSolverHelper` with its result."""
     from ortools.linear_solver.python import model_builder_helper as mbh
 
     helper = mbh.ModelBuilderHelper()
@@ -55,34 +58,50 @@ def _solved(name: str, var_lo: IntArray, var_hi: IntArray, objective: IntArray |
          sp.csr_matrix(matrix, dtype=np.float64))
     solver = mbh.ModelSolverHelper(name)
     solver.set_time_limit_in_seconds(max(0.01, float(seconds)))
+    if parameters:
+        solver.set_solver_specific_parameters(parameters)
     solver.solve(helper)
     return solver
 
 
 def lp_solve(var_lo: IntArray, var_hi: IntArray, objective: IntArray | FloatArray, matrix: sp.csr_matrix,
-             lo: IntArray, hi: IntArray, seconds: float) -> LpSolution | None:
+             lo: IntArray, hi: IntArray, seconds: float, *, guide_only: bool = False) -> LpSolution | None:
     """min objective·x over lo <= matrix x <= hi, var_lo <= x <= var_hi (continuous) by GLOP;
-    None when GLOP did not reach an optimum within `seconds`."""
+    None when GLOP did not reach an optimum within `seconds`. With `guide_only` the solution
+    may be off by `GUIDE_TOLERANCE`: for a search to follow, not for a bound."""
     from ortools.linear_solver.python import model_builder_helper as mbh
 
-    solver = _solved("glop", var_lo, var_hi, objective, matrix, lo, hi, seconds)
+    parameters = f"solution_feasibility_tolerance: {GUIDE_TOLERANCE}" if guide_only else ""
+    solver = _solved("glop", var_lo, var_hi, objective, matrix, lo, hi, seconds, parameters)
     if solver.status() != mbh.SolveStatus.OPTIMAL:
         return None
     return LpSolution(np.asarray(solver.variable_values(), dtype=np.float64),
                       np.asarray(solver.reduced_costs(), dtype=np.float64), float(solver.objective_value()))
 
 
-def approximate_duals(var_lo: IntArray, var_hi: IntArray, objective: IntArray | FloatArray,
-                      matrix: sp.csr_matrix, lo: IntArray, hi: IntArray, seconds: float) -> FloatArray | None:
-    """The row duals y of PDLP's last iterate on the same LP as `lp_solve` after `seconds` (a
-    first-order method: a month's LP that GLOP needs two minutes for gives usable duals in 25 s).
-    Not a bound in themselves: multipliers for a Lagrangian bound, which is valid for any. Sign
-    as GLOP's: a column's reduced cost is c - (matrix^T y). None when PDLP returned nothing."""
+@dataclass(frozen=True, eq=False)
+class PdlpIterate:
+    """PDLP's last iterate: primal `values` and row `duals` (sign as GLOP's: a column's reduced
+    cost is c - matrix^T duals). Neither optimal nor exactly feasible."""
+
+    values: FloatArray
+    duals: FloatArray
+
+
+def pdlp_iterate(var_lo: IntArray, var_hi: IntArray, objective: IntArray | FloatArray, matrix: sp.csr_matrix,
+                 lo: IntArray, hi: IntArray, seconds: float) -> PdlpIterate | None:
+    """PDLP's iterate on the same LP as `lp_solve` after `seconds` (a first-order method: a
+    month's LP that GLOP does not solve in two minutes gives usable duals and a near-optimal
+    fractional primal in 10 s). Not a bound in itself: multipliers for a Lagrangian bound, valid
+    for any, and a guide to the columns an LP optimum uses. None when PDLP returned nothing."""
     solver = _solved("pdlp", var_lo, var_hi, objective, matrix, lo, hi, seconds)
     if not solver.has_response():
         return None
+    values = np.asarray(solver.variable_values(), dtype=np.float64)
     duals = np.asarray(solver.dual_values(), dtype=np.float64)
-    return duals if len(duals) == matrix.shape[0] and np.isfinite(duals).all() else None
+    if len(duals) != matrix.shape[0] or len(values) != matrix.shape[1]:
+        return None
+    return PdlpIterate(values, duals) if np.isfinite(duals).all() and np.isfinite(values).all() else None
 
 
 def tier_lp_bounds(cpsat: Any, tiers: Any, values: IntArray, seconds: float) -> list[float | None]:

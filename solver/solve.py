@@ -27,7 +27,7 @@ from offduty.models.instance import Instance
 from offduty.models.solution import SolveStatus, TierOut
 from offduty.solver.explain import explain_infeasible, obvious_infeasibility
 from offduty.solver.greedy import GreedyRoster, acceptable, greedy_roster
-from offduty.solver.lns import Objective, WindowOutcome, WindowSearch, day_windows, segment_trim
+from offduty.solver.lns import Objective, SegmentTrim, WindowOutcome, WindowSearch, day_windows
 from offduty.solver.neighbourhood import narrow
 from offduty.solver.params import Progress, SolveParams, configure, relative_gap
 from offduty.solver.prepare import Prepared, prepare
@@ -41,7 +41,7 @@ ProgressCallback = Callable[[Progress], None]
 #: CP-SAT's bounds carry floating-point noise (1.0000000000000004); objectives are integers.
 BOUND_TOLERANCE = 1e-6
 #: The share of the `hours` tier's time given to member neighbourhoods after the windows.
-MEMBER_SHARE = 0.25
+MEMBER_SHARE = 0.1
 #: Up to this many pairs the `hours` tier ends with the whole-model pass, which proves small
 #: models (the Timefold peer's traps); the royals homestand (14.8k pairs) is not proven in 60 s
 #: either way, kc-week (64k) does better without it.
@@ -228,24 +228,25 @@ class _Solve:
         p = self.prepared
         windows = search.run(hint, prove=True)
         limit[0] = budget
-        members = search.by_members(windows.values, p.pairs.member, p.pairs.position, p.pairs.minutes,
+        # a roster published as the windows ended (the month's RENS) is taken now
+        values = search.follow(windows.values)
+        members = search.by_members(values, p.pairs.member, p.pairs.position, p.pairs.minutes,
                                     ytd_minutes(p.arrays))
         log.info("tier hours: bound %s, %d rounds by windows (%s), %d by member blocks (%s)", windows.bound,
                  windows.rounds, windows.objective, members.rounds, members.objective)
         rounds = windows.rounds + members.rounds
         return WindowOutcome(members.values, members.objective, windows.bound, rounds)
 
-    def hours_trim(self, tier: Tier, upper: np.ndarray,
-                   ) -> Callable[[np.ndarray, np.ndarray], np.ndarray] | None:
-        """The `hours` tier's segment trim (`solver.lns.segment_trim`), when the tier's variables
+    def hours_trim(self, tier: Tier, upper: np.ndarray) -> SegmentTrim | None:
+        """The `hours` tier's segment trim (`solver.lns.SegmentTrim`), when the tier's variables
         are the strategy's segments as `distribution.hours.segments` makes them."""
         p = self.prepared
         seg = segments(p.arrays, p.pairs, getattr(p.strategy, "max_breakpoints", MAX_BREAKPOINTS))
         variables = tier.terms.variables
         if len(variables) != len(seg.member) or not np.array_equal(upper[variables], seg.length):
             return None
-        return segment_trim(len(p.pairs), p.pairs.member, p.pairs.minutes, variables, seg.member, seg.lo,
-                            seg.length)
+        return SegmentTrim(len(p.pairs), p.pairs.member, p.pairs.minutes, variables, seg.member, seg.lo,
+                           seg.length)
 
     def run_tier(self, tier: Tier, index: int) -> _TierOutcome:
         p = self.prepared

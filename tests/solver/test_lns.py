@@ -26,10 +26,10 @@ from offduty.solver.builder import CpSatModel
 from offduty.solver.greedy import greedy_roster
 from offduty.solver.lns import (
     Objective,
+    SegmentTrim,
     WindowSearch,
     close_over_rows,
     day_windows,
-    segment_trim,
     sub_model,
 )
 from offduty.solver.lp import lp_solve
@@ -201,7 +201,7 @@ def _hours_search(p: Prepared, cpsat: CpSatModel, objective: np.ndarray, seconds
     seg = segments(p.arrays, p.pairs)
     variables = p.model.tiers[1].terms.variables
     assert np.array_equal(upper[variables], seg.length)
-    trim = segment_trim(len(p.pairs), p.pairs.member, p.pairs.minutes, variables, seg.member, seg.lo,
+    trim = SegmentTrim(len(p.pairs), p.pairs.member, p.pairs.minutes, variables, seg.member, seg.lo,
                         seg.length)
     deadline = time.perf_counter() + seconds
     return WindowSearch(rows, lower, upper, objective, 0, len(p.pairs), windows, False,
