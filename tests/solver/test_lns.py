@@ -274,6 +274,43 @@ def test_dual_bound_between_water_level_and_lp(span: int, monkeypatch: pytest.Mo
     assert dual >= 0.95 * whole_lp
 
 
+def test_segment_fill_keeps_each_member_row() -> None:
+    """`SegmentTrim.fill` writes each member's segments from the pairs alone: on the greedy
+    roster it gives back the segments the model derived (cheapest first), and from segments
+    scrambled (as a rounded LP leaves them) it restores a roster that keeps every row."""
+    p, cpsat, objective, incumbent = _model("hours")
+    search = _hours_search(p, cpsat, objective, 10)
+    assert search.trim is not None
+    assert np.array_equal(search.trim.fill(incumbent), incumbent)
+    scrambled = incumbent.copy()
+    segs = search.trim.seg_var
+    scrambled[segs] = np.random.default_rng(0).integers(0, search.upper[segs] + 1)
+    assert not search.feasible(scrambled)
+    assert search.feasible(search.trim.fill(scrambled))
+
+
+def test_support_lp_guides_rens_beside_the_dual_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The dual bound's PDLP iterate picks the support LP's columns (a restriction of the
+    model's LP: never below it); `guide` solves it and RENS from it, beside the search, and
+    publishes a roster that `follow` takes: verified, better than the greedy roster, within
+    1 % of the whole LP. The bound is over spans of two day windows (else it is the LP)."""
+    p, cpsat, objective, incumbent = _model("hours")
+    search = _hours_search(p, cpsat, objective, 60)
+    whole_lp = search.relaxed_bound()
+    assert whole_lp is not None
+    search.relaxations.clear()
+    monkeypatch.setattr(lns, "BOUND_SPAN", 2)
+    assert search.dual_bound(incumbent) is not None and search._iterate is not None
+    support = search.support_lp(incumbent, search._iterate.values)
+    assert support is not None and objective @ support >= whole_lp
+    search.guide(incumbent)
+    roster, = search.rosters
+    values = search.follow(incumbent)
+    assert values is roster and search.follow(values) is values  # each roster is taken once
+    assert search.feasible(values) and verify(homestand(), _roster(p, values)) == []
+    assert whole_lp <= objective @ values <= 1.01 * whole_lp < objective @ incumbent
+
+
 def test_solve_hours_by_windows_and_member_blocks() -> None:
     """solve() on `hours` with the windows as the whole search (the bound, windows, then member
     blocks): a verified roster with a bound (the model's LP: six days fit one span) that never
