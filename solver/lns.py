@@ -13,7 +13,9 @@ The tier's bound comes from relaxations (`WindowSearch.bound`): the spans' relax
 to a bound of a separable objective; a penalty of each member's total (`hours`, `balanced`) is
 bounded by the model's LP when one span covers the horizon, else by a Lagrangian bound that
 prices each member's minutes at the duals PDLP finds for the whole model's LP (at one water
-level on the largest models).
+level on the largest models). There PDLP's primal iterate also picks the columns of a smaller
+LP that GLOP solves to a nearly integral vertex, and RENS from it (`WindowSearch.guide`) gives
+the roster that day windows cannot reach: a member's total is spread over the whole horizon.
 
 The neighbourhoods are cut from `CpSatModel.rows()` (the model's rows as a sparse matrix), so no
 proto is read back; the sub-model is written straight into a fresh proto.
@@ -510,9 +512,9 @@ class WindowSearch:
         (`lagrangian_bound`) when that leaves PDLP under `DUAL_MIN_SECONDS` or PDLP returns
         nothing. PDLP's duals need not be optimal nor exactly feasible: the bound is weak
         duality at whatever multipliers they give, computed exactly by GLOP. The iterate is kept
-        for `guide`. kc-month `hours`: 5,206-5,208 M after
-        PDLP's 10 s, 5,211.2 M after 25 s (the model's LP, HiGHS in 464 s: 5,211.7 M; the water
-        level: 4,533 M); `balanced` after 25 s: 334.26 M (LP 334.26 M, water level 306.5 M).
+        for `guide`. kc-month `hours`: 5,206-5,210 M after PDLP's 10 s, 5,211.2 M after 25 s
+        (the model's LP, HiGHS in 464 s: 5,211.7 M; the water level: 4,533 M); `balanced`:
+        334.24 M after 10 s, 334.26 M after 25 s (LP 334.26 M, water level 306.5 M).
         Per-member multipliers from the spans' LPs' duals or from the roster's slopes were
         weaker (1.95 G, 3.67 G on `hours`), the support LP's own duals too (5,099 M)."""
         link = self._link
@@ -547,10 +549,10 @@ class WindowSearch:
         pairs the roster `values` holds (so the restricted LP is feasible) and every auxiliary
         variable; the other pairs at 0. GLOP's vertex of it is nearly integral where PDLP's
         iterate is not, so RENS can start from it. None when GLOP did not finish in the time
-        left. kc-month `hours`: PDLP's iterate after 8-15 s keeps 56k of
-        438k pairs; GLOP solves them in 12-14 s to 5,212.1 M (the whole LP: 5,211.7 M, 1.4k
-        fractional pairs) and RENS from that proves 5,219 M in 5 s, where the windows stall
-        near 5,950-6,200 M and RINS on PDLP's disagreements reaches 5,383 M in 30 s."""
+        left. kc-month `hours`: PDLP's iterate after 8-15 s keeps 56k of 438k pairs; GLOP
+        solves them in 12-14 s to 5,212.1 M (the whole LP: 5,211.7 M) with about 1k fractional
+        pairs, and RENS from that finds 5,219 M in 1-2 s, where the windows stall near
+        5,950-6,200 M and RINS on PDLP's disagreements reaches 5,383 M in 30 s."""
         n = self.n_pairs
         columns = np.ones(len(self.lower), dtype=np.bool_)
         columns[:n] = (relaxed[:n] > SUPPORT_MIN) | (values[:n] != 0)
@@ -636,8 +638,10 @@ class WindowSearch:
            `FIRST_PASS_SHARE` of the time: it takes most of the step from the greedy roster;
         2. passes of each span length in turn while they improve and time is left (not with
            `first_pass_only`: a whole-model pass follows, which needs the time more).
-        Between neighbourhoods the bound is reported once it is in, and each LP solution it
-        publishes guides one neighbourhood as soon as it is in.
+        Beside them, after the bound, `guide` runs RENS from the support LP (a member-total
+        penalty over more than one span). Between neighbourhoods the bound is reported once it
+        is in, each LP solution published guides one neighbourhood, and each roster published
+        is taken if it is better.
         Every roster is checked against every row of the whole model before it is accepted."""
         with ThreadPoolExecutor(max_workers=1) as pool:
             background = _Background(pool.submit(self.bound, incumbent) if prove else None)
@@ -670,11 +674,10 @@ class WindowSearch:
         return values, rounds
 
     def _collect(self, background: _Background, values: IntArray) -> IntArray:
-        """Report the background bound once it is in, and search the neighbourhoods that the LP
-        solutions published so far (`relaxations`) induce, each once: for a separable objective
-        the pairs where each span's relaxation disagrees with the incumbent; else (the model's
-        LP, or `support_lp`'s) its RENS neighbourhood (the disagreement neighbourhood of `hours`
-        on kc-week found nothing in 10 s)."""
+        """Report the background bound once it is in, then `follow` what it has published: for a
+        separable objective the pairs where each span's relaxation disagrees with the incumbent;
+        else (the model's LP, one span) its RENS neighbourhood (the disagreement neighbourhood
+        of `hours` on kc-week found nothing in 10 s), and `guide`'s rosters."""
         if background.pending is not None and background.pending.done():
             background.bound, background.pending = background.pending.result(), None
             if background.bound is not None:
