@@ -264,10 +264,10 @@ class WindowSearch:
         self.deterministic_s = 0.0
         #: What the thread beside the search publishes for it to follow once (`follow`): LP
         #: solutions that guide neighbourhoods, (variables, values) (`relaxed_bound`'s spans),
-        #: and rosters found there (`guide`'s RENS); `_followed` of each so far.
+        #: and rosters found there (`guide`'s RENS); how many of each it has followed so far.
         self.relaxations: list[tuple[IntArray, FloatArray]] = []
         self.rosters: list[IntArray] = []
-        self._followed = [0, 0]
+        self._relaxations_followed = self._rosters_followed = 0
         #: PDLP's iterate on the whole model's LP, once `dual_bound` has it.
         self._iterate: PdlpIterate | None = None
         #: `relaxed_bound`'s LPs: their summed optimum and each one's (variables, solution),
@@ -688,14 +688,15 @@ class WindowSearch:
         """Take each roster published since the last call if it is better, and search the
         neighbourhood of each LP solution published since (while time is left): RINS for a
         separable objective, else RENS."""
-        followed = self._followed
-        while followed[1] < len(self.rosters):
-            values = self.take(values, self.rosters[followed[1]])
-            followed[1] += 1
+        while self._rosters_followed < len(self.rosters):
+            values = self.take(values, self.rosters[self._rosters_followed])
+            self._rosters_followed += 1
         search = self.guided if self.separable else self.rens
-        while followed[0] < len(self.relaxations) and self.remaining() > 0 and not self.stopped():
-            variables, relaxed = self.relaxations[followed[0]]
-            followed[0] += 1
+        while self._relaxations_followed < len(self.relaxations):
+            if self.remaining() <= 0 or self.stopped():
+                break
+            variables, relaxed = self.relaxations[self._relaxations_followed]
+            self._relaxations_followed += 1
             values = search(values, variables, relaxed)
         return values
 
