@@ -400,25 +400,38 @@ class WindowSearch:
 
     def rens_roster(self, values: IntArray, variables: IntArray, relaxed: FloatArray) -> IntArray | None:
         """The roster `rens` finds (unchecked, whatever its value), or None; `values` fills the
-        variables outside `variables`."""
+        variables outside `variables`. When holding the relaxation's integral values leaves no
+        solution (on kc-month `hours`, one support LP in three: fractional pairs in a cycle of
+        conflicts that no integral choice closes), only its zeros are held."""
         solution = values.astype(np.float64)
         solution[variables] = relaxed
         rounded = np.rint(solution)
         fractional = np.abs(solution - rounded) > 1e-6
         held = rounded.astype(np.int64) if self.trim is None else self.trim.fill(rounded.astype(np.int64))
-        pairs = fractional.copy()
+        found, infeasible = self._rens_at(held, fractional)
+        if found is None and infeasible:
+            nonzero = fractional.copy()
+            nonzero[: self.n_pairs] |= held[: self.n_pairs] != 0
+            found, _ = self._rens_at(held, nonzero)
+        return found
+
+    def _rens_at(self, held: IntArray, free: BoolArray) -> tuple[IntArray | None, bool]:
+        """CP-SAT on the variables `free` (with the auxiliary ones of their rows), the rest at
+        `held`: (the roster, or None; whether that neighbourhood was proven infeasible)."""
+        pairs = free.copy()
         pairs[self.n_pairs:] = False
-        mask = close_over_rows(self.rows, pairs, self.n_pairs) | fractional
+        mask = close_over_rows(self.rows, pairs, self.n_pairs) | free
         # exact: a member may need more than the trim's swing above the rounding of its pairs
-        free = self.restricted(held, mask, exact=True)
-        sub = sub_model(self.rows, self.lower, self.upper, self.objective, held, free)
-        found, objective, _ = self.solve(sub, min(RENS_SLICE, self.remaining()))
-        log.debug("RENS: %d fractional, %d free, objective %s", int(fractional.sum()), len(sub.free),
+        sub = sub_model(self.rows, self.lower, self.upper, self.objective, held,
+                        self.restricted(held, mask, exact=True))
+        found, objective, bound = self.solve(sub, min(RENS_SLICE, self.remaining()))
+        log.debug("RENS: %d pairs free, %d variables, objective %s", int(pairs.sum()), len(sub.free),
                   objective + sub.offset)
         if found is None:
-            return None
-        held[sub.free] = found
-        return held
+            return None, bound == math.inf
+        roster = held.copy()
+        roster[sub.free] = found
+        return roster, False
 
     def rins_pass(self, values: IntArray, span: int, stride: int, limit: Callable[[], float],
                   between: Callable[[IntArray], IntArray] | None = None) -> IntArray:
