@@ -311,6 +311,24 @@ def test_support_lp_guides_rens_beside_the_dual_bound(monkeypatch: pytest.Monkey
     assert whole_lp <= objective @ values <= 1.01 * whole_lp < objective @ incumbent
 
 
+def test_rens_holds_only_zeros_when_the_integral_values_break_a_row() -> None:
+    """RENS from a relaxation whose integral values cannot be completed (the greedy roster with
+    one more member at 1 on a position already full, and a third at 0.5 there): holding them is
+    proven infeasible, so RENS holds only the zeros and still returns a roster that keeps
+    every rule."""
+    p, cpsat, objective, incumbent = _model("hours")
+    search = _hours_search(p, cpsat, objective, 30)
+    n = len(p.pairs)
+    unused = np.flatnonzero(incumbent[:n] == 0)
+    position = np.bincount(p.pairs.position[unused]).argmax()  # the most eligible members unused
+    extra, half = unused[p.pairs.position[unused] == position][:2]
+    relaxed = incumbent.astype(np.float64)
+    relaxed[extra], relaxed[half] = 1.0, 0.5
+    roster = search.rens_roster(incumbent, np.arange(len(relaxed)), relaxed)
+    assert roster is not None and search.feasible(roster)
+    assert verify(homestand(), _roster(p, roster)) == []
+
+
 def test_solve_hours_by_windows_and_member_blocks() -> None:
     """solve() on `hours` with the windows as the whole search (the bound, windows, then member
     blocks): a verified roster with a bound (the model's LP: six days fit one span) that never
