@@ -399,8 +399,8 @@ class WindowSearch:
         return values if roster is None else self.take(values, roster)
 
     def rens_roster(self, values: IntArray, variables: IntArray, relaxed: FloatArray) -> IntArray | None:
-        """The roster `rens` finds (unchecked, whatever its value), or None; `values` fills the
-        variables outside `variables`. When holding the relaxation's integral values leaves no
+        """The roster `rens` finds (keeping every row, whatever its value), or None; `values` fills
+        the variables outside `variables`. When holding the relaxation's integral values leaves no
         solution (on kc-month `hours`, one support LP in three: fractional pairs in a cycle of
         conflicts that no integral choice closes), only its zeros are held."""
         solution = values.astype(np.float64)
@@ -417,7 +417,8 @@ class WindowSearch:
 
     def _rens_at(self, held: IntArray, free: BoolArray) -> tuple[IntArray | None, bool]:
         """CP-SAT on the variables `free` (with the auxiliary ones of their rows), the rest at
-        `held`: (the roster, or None; whether that neighbourhood was proven infeasible)."""
+        `held`: (the roster, or None; whether that neighbourhood has no solution). A row with no
+        free variable is not in the neighbourhood: the roster is checked against every row."""
         pairs = free.copy()
         pairs[self.n_pairs:] = False
         mask = close_over_rows(self.rows, pairs, self.n_pairs) | free
@@ -431,7 +432,7 @@ class WindowSearch:
             return None, bound == math.inf
         roster = held.copy()
         roster[sub.free] = found
-        return roster, False
+        return (roster, False) if self.feasible(roster) else (None, True)
 
     def rins_pass(self, values: IntArray, span: int, stride: int, limit: Callable[[], float],
                   between: Callable[[IntArray], IntArray] | None = None) -> IntArray:

@@ -311,11 +311,13 @@ def test_support_lp_guides_rens_beside_the_dual_bound(monkeypatch: pytest.Monkey
     assert whole_lp <= objective @ values <= 1.01 * whole_lp < objective @ incumbent
 
 
-def test_rens_holds_only_zeros_when_the_integral_values_break_a_row() -> None:
+@pytest.mark.parametrize("with_fraction", [True, False])
+def test_rens_holds_only_zeros_when_the_integral_values_break_a_row(with_fraction: bool) -> None:
     """RENS from a relaxation whose integral values cannot be completed (the greedy roster with
-    one more member at 1 on a position already full, and a third at 0.5 there): holding them is
-    proven infeasible, so RENS holds only the zeros and still returns a roster that keeps
-    every rule."""
+    one more member at 1 on a position already full; with a third at 0.5 there, the row is in
+    the neighbourhood and CP-SAT proves it infeasible; without, no variable of the row is free
+    and the check of every row catches it): RENS then holds only the zeros and still returns a
+    roster that keeps every rule."""
     p, cpsat, objective, incumbent = _model("hours")
     search = _hours_search(p, cpsat, objective, 30)
     n = len(p.pairs)
@@ -323,7 +325,9 @@ def test_rens_holds_only_zeros_when_the_integral_values_break_a_row() -> None:
     position = np.bincount(p.pairs.position[unused]).argmax()  # the most eligible members unused
     extra, half = unused[p.pairs.position[unused] == position][:2]
     relaxed = incumbent.astype(np.float64)
-    relaxed[extra], relaxed[half] = 1.0, 0.5
+    relaxed[extra] = 1.0
+    if with_fraction:
+        relaxed[half] = 0.5
     roster = search.rens_roster(incumbent, np.arange(len(relaxed)), relaxed)
     assert roster is not None and search.feasible(roster)
     assert verify(homestand(), _roster(p, roster)) == []
