@@ -202,7 +202,7 @@ def _hours_search(p: Prepared, cpsat: CpSatModel, objective: np.ndarray, seconds
     variables = p.model.tiers[1].terms.variables
     assert np.array_equal(upper[variables], seg.length)
     trim = SegmentTrim(len(p.pairs), p.pairs.member, p.pairs.minutes, variables, seg.member, seg.lo,
-                        seg.length)
+                       seg.length)
     deadline = time.perf_counter() + seconds
     return WindowSearch(rows, lower, upper, objective, 0, len(p.pairs), windows, False,
                         lambda s, sec: configure(s, ENGINE, sec), lambda: deadline - time.perf_counter(),
