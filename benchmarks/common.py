@@ -16,11 +16,12 @@ from typing import Any
 #: The keys of one row of `--out`, in this order (one row per scenario, peer, strategy).
 #: `best_s`: when the final roster was found; `violations`: rule code -> count of the verifier's
 #: findings for peers whose rosters are checked (`timefold`), None for the others;
-#: `offduty_same_time`: offduty's tier values at this peer's total time (same seed and repeat).
+#: `offduty_same_time`: offduty's tier values at this peer's total time (same seed and repeat);
+#: `best_bound`, `best_gap`: the best bound known per tier and the gap to it (`benchmarks.best_bounds`).
 ROW_KEYS: tuple[str, ...] = (
     "scenario", "peer", "strategy", "build_s", "solve_s", "total_s", "first_feasible_s", "best_s",
     "status", "objective", "bound", "gap", "filled", "required", "peak_mb", "lp_bound", "lp_gap",
-    "verified", "violations", "offduty_same_time",
+    "verified", "violations", "offduty_same_time", "best_bound", "best_gap",
 )
 
 #: The peers the runner knows; `highs` needs the `bench` extra (highspy), `timefold` the

@@ -37,7 +37,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from offduty.benchmarks import import_timing
+from offduty.benchmarks import best_bounds, import_timing
 from offduty.benchmarks.common import PEERS, ROW_KEYS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -155,6 +155,7 @@ def aggregate(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
     row["violations"] = ({code: max(v.get(code, 0) for v in checked) for v in checked for code in v}
                          if checked else None)
     row["offduty_same_time"] = _median_lists([r.get("offduty_same_time") for r in runs]) or None
+    row["best_bound"] = row["best_gap"] = None  # set by the caller, which knows the instance
     return {k: row[k] for k in ROW_KEYS}
 
 
@@ -243,7 +244,8 @@ def print_tables(rows: list[dict[str, Any]], info: dict[tuple[str, str], str], r
         table = Table(title=title, title_justify="left")
         for col in ("peer", "build s", "solve s", "total s", "cpu s", "1st feasible s", "best s", "status",
                     "objective / tier", "offduty same time", "bound / tier", "gap", "LP bound / tier",
-                    "gap to LP", "filled/req", "peak MB", "verified", "offduty/peer"):
+                    "gap to LP", "best bound / tier", "gap to best", "filled/req", "peak MB", "verified",
+                    "offduty/peer"):
             table.add_column(col, justify="left" if col in ("peer", "status") else "right")
         for r in group:
             gap = r["gap"]
@@ -254,7 +256,8 @@ def print_tables(rows: list[dict[str, Any]], info: dict[tuple[str, str], str], r
                           _num(cpu_s, 2), _num(r["first_feasible_s"], 3), _num(r["best_s"], 3),
                           status_text(r), _tiers(r["objective"]), _tiers(r["offduty_same_time"]),
                           _tiers(r["bound"]), _pct(gap), _tiers(r.get("lp_bound")), _pct(r.get("lp_gap")),
-                          filled, _num(r["peak_mb"], 0), _yes(r.get("verified")),
+                          _tiers(r.get("best_bound")), _pct(r.get("best_gap")), filled,
+                          _num(r["peak_mb"], 0), _yes(r.get("verified")),
                           "—" if rel is None else f"{rel:.2f}")
         console.print(table)
 
@@ -264,12 +267,12 @@ def markdown_tables(rows: list[dict[str, Any]]) -> str:
     out: list[str] = []
     keys = list(dict.fromkeys((r["scenario"], r["strategy"]) for r in rows))
     head = ("| peer | build s | solve s | total s | 1st feasible s | best s | status | objective / tier "
-            "| offduty same time | bound / tier | gap | LP bound / tier | gap to LP | filled/req | peak MB "
-            "| verified | offduty/peer |")
+            "| offduty same time | bound / tier | gap | LP bound / tier | gap to LP | best bound / tier "
+            "| gap to best | filled/req | peak MB | verified | offduty/peer |")
     for scenario, strategy in keys:
         group = [r for r in rows if r["scenario"] == scenario and r["strategy"] == strategy]
         offduty = next((r for r in group if r["peer"] == "offduty"), None)
-        out += [f"**{scenario}** ({strategy})", "", head, "|" + "---|" * 17]
+        out += [f"**{scenario}** ({strategy})", "", head, "|" + "---|" * 19]
         for r in group:
             rel = ratio(offduty, r)
             gap = "—" if r["gap"] is None else f"{100 * r['gap']:.2f}%"
@@ -279,6 +282,7 @@ def markdown_tables(rows: list[dict[str, Any]]) -> str:
                 f"{_num(r['total_s'], 3)} | {_num(r['first_feasible_s'], 3)} | {_num(r.get('best_s'), 3)} | "
                 f"{status_text(r)} | {_tiers(r['objective'])} | {_tiers(r.get('offduty_same_time'))} | "
                 f"{_tiers(r['bound'])} | {gap} | {_tiers(r.get('lp_bound'))} | {_pct(r.get('lp_gap'))} | "
+                f"{_tiers(r.get('best_bound'))} | {_pct(r.get('best_gap'))} | "
                 f"{_num(r['filled'])}/{_num(r['required'])} | {_num(r['peak_mb'], 0)} | "
                 f"{_yes(r.get('verified'))} | {rel_text} |")
         out.append("")
@@ -288,8 +292,8 @@ def markdown_tables(rows: list[dict[str, Any]]) -> str:
 def strategy_summary(rows: list[dict[str, Any]]) -> str:
     """Every (scenario, strategy) in one Markdown table: offduty's last tier against its bound
     and the LP bound, the greedy list's value of it, and whether both rosters pass the verifier."""
-    out = ["| scenario | strategy | offduty objective | bound | gap | LP bound | gap to LP | "
-           "greedy objective | 1st feasible s | verified |", "|" + "---|" * 10]
+    out = ["| scenario | strategy | offduty objective | bound | gap | LP bound | gap to LP | best bound | "
+           "gap to best | greedy objective | 1st feasible s | peak MB | verified |", "|" + "---|" * 13]
     keys = list(dict.fromkeys((r["scenario"], r["strategy"]) for r in rows))
     for scenario, strategy in keys:
         group = {r["peer"]: r for r in rows if r["scenario"] == scenario and r["strategy"] == strategy}
@@ -299,11 +303,13 @@ def strategy_summary(rows: list[dict[str, Any]]) -> str:
         last = (o["objective"] or [None])[-1]
         bound = (o["bound"] or [None])[-1]
         lp = (o.get("lp_bound") or [None])[-1]
+        best = (o.get("best_bound") or [None])[-1]
         checks = [r.get("verified") for r in (o, g) if r is not None]
+        verified = _yes(all(c for c in checks if c is not None) if checks else None)
         out.append(f"| {scenario} | {strategy} | {_num(last)} | {_num(bound)} | {_pct(o['gap'])} | "
-                   f"{_num(lp)} | {_pct(o.get('lp_gap'))} | "
+                   f"{_num(lp)} | {_pct(o.get('lp_gap'))} | {_num(best)} | {_pct(o.get('best_gap'))} | "
                    f"{_num(((g or {}).get('objective') or [None])[-1])} | {_num(o['first_feasible_s'], 3)} | "
-                   f"{_yes(all(c for c in checks if c is not None) if checks else None)} |")
+                   f"{_num(o['peak_mb'], 0)} | {verified} |")
     return "\n".join(out)
 
 
@@ -381,6 +387,8 @@ def build_parser() -> argparse.ArgumentParser:
     scaling.add_argument("--cache-dir")
     scaling.add_argument("--out", help="write the rows as JSON here")
     scaling.add_argument("--chart", help="write the log-log chart (PNG) here")
+    best_bounds.build_parser(sub.add_parser("best-bound", help="prove and record best-known bounds "
+                                            "(benchmarks.best_bounds)"))
     table = sub.add_parser("table", help="print a saved --out file as Markdown tables")
     table.add_argument("file", help="a JSON file written by `run --out`")
     import_timing.add_parser(sub)
@@ -397,6 +405,8 @@ def main(argv: list[str] | None = None) -> int:
         from offduty.benchmarks import scaling as scaling_module
 
         return scaling_module.main(args)
+    if args.command == "best-bound":
+        return best_bounds.main(args)
     if args.command == "table":
         print(markdown_tables(json.loads(Path(args.file).read_text(encoding="utf-8"))))
         return 0
@@ -448,6 +458,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"unknown scenario(s) {', '.join(bad)}; known: {', '.join(scenario_names())}", file=sys.stderr)
         return 2
 
+    recorded = best_bounds.load()
     runs: list[dict[str, Any]] = []
     rows: list[dict[str, Any]] = []
     info: dict[tuple[str, str], str] = {}
@@ -477,7 +488,11 @@ def main(argv: list[str] | None = None) -> int:
                                 f"{extra['nonzeros']:,} nonzeros")
                 for p in peers:
                     pair_with_offduty(by_peer[p], by_peer.get("offduty", []))
-                rows.extend(aggregate(by_peer[p]) for p in peers)
+                known = best_bounds.best_for(recorded, scenario, args.seed, strategy, path)
+                for p in peers:
+                    row = aggregate(by_peer[p])
+                    best_bounds.best_columns(row, known)
+                    rows.append(row)
                 for p in peers:
                     cpu[(scenario, p, strategy)] = median_cpu(by_peer[p])
     print_tables(rows, info, args.repeat, time_limit, cpu)

@@ -180,6 +180,7 @@ class _Solve:
         lower, upper = cpsat.bounds()
         terms = tier.terms
         separable = separable_terms(tier, len(p.pairs))
+        proof = engine.bound_seconds if separable and not whole_model else 0.0
         count = [0]
 
         def report(objective: int, bound: float | None) -> None:
@@ -194,9 +195,11 @@ class _Solve:
         search = WindowSearch(cpsat.rows(), lower, upper, Objective(terms.variables, terms.coeffs).dense(
             cpsat.n_variables), terms.offset, len(p.pairs), windows, separable, configure_sub,
             lambda: limit[0] - (time.perf_counter() - started), self.stopped, report,
-            trim=self.hours_trim(tier, upper) if by_members else None)
+            trim=self.hours_trim(tier, upper) if by_members else None, proof_seconds=engine.bound_seconds)
         if by_members:
             found = self.hours_search(search, hint, budget, limit)
+        elif proof > 0:
+            found = self.proof_search(search, hint, budget, limit)
         else:
             found = search.run(hint, prove=True, first_pass_only=whole_model)
         solve_s = time.perf_counter() - started
@@ -236,6 +239,19 @@ class _Solve:
                  windows.rounds, windows.objective, members.rounds, members.objective)
         rounds = windows.rounds + members.rounds
         return WindowOutcome(members.values, members.objective, windows.bound, rounds)
+
+    def proof_search(self, search: WindowSearch, hint: np.ndarray, budget: float,
+                     limit: list[float]) -> WindowOutcome:
+        """A separable tier with `EngineParams.bound_seconds` (the benchmarks' best-known
+        bounds): the windows, then CP-SAT on each relaxed span from their roster, on the whole
+        machine (`WindowSearch.span_bound`), which gets the last seconds of the budget."""
+        limit[0] = budget - search.proof_seconds * search.n_bound_spans
+        found = search.run(hint, prove=True)
+        limit[0] = budget
+        spans = search.span_bound(found.values)
+        if spans is None or (found.bound is not None and found.bound >= spans):
+            return found
+        return replace(found, bound=spans)
 
     def hours_trim(self, tier: Tier, upper: np.ndarray) -> SegmentTrim | None:
         """The `hours` tier's segment trim (`solver.lns.SegmentTrim`), when the tier's variables

@@ -15,6 +15,7 @@ from functools import cache
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from ortools.sat.python import cp_model
 
 from offduty.benchmarks.scenarios import generate
@@ -359,3 +360,29 @@ def test_relaxation_enforced_neighbourhood_keeps_every_rule() -> None:
     assert search.feasible(values)
     assert bound <= objective @ values <= 1.01 * bound < objective @ incumbent
     assert verify(homestand(), _roster(p, values)) == []
+
+
+def _two_knapsacks(proof_seconds: float) -> WindowSearch:
+    """Two day windows of three pairs (costs 1, 1, 10), each window: fill exactly two, and the
+    two cheap pairs weigh 2 each against a room of 3. The LP takes one and a half cheap pairs
+    (6.5 a window); a roster must take the dear one (11 a window)."""
+    from offduty.solver.builder import Rows
+
+    matrix = sp.csr_matrix(np.array([[1, 1, 1, 0, 0, 0], [2, 2, 0, 0, 0, 0],
+                                     [0, 0, 0, 1, 1, 1], [0, 0, 0, 2, 2, 0]], dtype=np.int64))
+    rows = Rows(matrix, np.array([2, 0, 2, 0]), np.array([2, 3, 2, 3]), np.zeros(4, dtype=np.bool_))
+    return WindowSearch(rows, np.zeros(6, dtype=np.int64), np.ones(6, dtype=np.int64),
+                        np.array([1, 1, 10, 1, 1, 10]), 0, 6, np.array([0, 0, 0, 1, 1, 1]), True,
+                        lambda s, sec: configure(s, ENGINE, sec), lambda: 30.0, lambda: False,
+                        lambda o, b: None, proof_seconds=proof_seconds)
+
+
+def test_span_bound_proves_what_the_spans_lps_cannot(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With `proof_seconds`, each relaxed span's bound is CP-SAT's (here its optimum, 11 a
+    window), not its LP's (6.5): the bound rises from 13 to the roster's 22, and no further."""
+    monkeypatch.setattr(lns, "BOUND_SPAN", 1)
+    roster = np.array([1, 0, 1, 1, 0, 1])
+    search = _two_knapsacks(5.0)
+    assert search.span_bound(roster) is None  # the spans' LPs first
+    assert search.bound(roster) == 13
+    assert search.span_bound(roster) == 22
