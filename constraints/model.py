@@ -45,6 +45,13 @@ class ModelWriter(Protocol):
     conflicts: list[str]
 
     @property
+    def scale_pairs(self) -> Pairs:
+        """The pairs that set a strategy's scales (`distribution.balanced`'s pool and
+        normalizers): the whole problem's when the model is narrowed to a neighbourhood, so that
+        narrowing restricts the rosters and never changes what a roster costs; else `pairs`."""
+        ...
+
+    @property
     def pair_vars(self) -> IntArray:
         """The variable of each pair (pair i is variable i)."""
         ...

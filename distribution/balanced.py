@@ -35,7 +35,7 @@ from offduty.constraints.base import Pairs
 from offduty.constraints.model import ModelWriter
 from offduty.distribution.base import Strategy, Terms, dense_rank
 from offduty.distribution.first_come import first_come_ranks
-from offduty.distribution.hours import add_segments, segments, ytd_minutes
+from offduty.distribution.hours import add_segments, model_segments, segments, ytd_minutes
 from offduty.models.arrays import FloatArray, InstanceArrays, IntArray
 from offduty.models.instance import BalancedWeights
 
@@ -74,24 +74,27 @@ class Balanced(Strategy):
     name = "balanced"
 
     def terms(self, model: ModelWriter) -> Terms:
-        arrays, pairs = model.arrays, model.pairs
+        arrays, pairs, scale = model.arrays, model.pairs, model.scale_pairs
         weights = arrays.instance.policy.balanced_weights
-        pool = _pool(arrays, pairs.member)
+        pool = _pool(arrays, scale.member)
         linear = np.rint(SCALE * rank_scores(arrays, pool, pairs.member, pairs.shift, weights))
         variables = [model.pair_vars]
         coeffs = [linear.astype(np.int64)]
         if weights.hours > 0 and len(pairs):
-            seg = segments(arrays, pairs)
+            seg = model_segments(model)
             variables.append(add_segments(model, seg))
-            coeffs.append(self._hours_coeffs(arrays, pairs, seg.slope, seg.max_new, seg.members,
+            whole = seg if scale is pairs else segments(arrays, scale)
+            coeffs.append(self._hours_coeffs(arrays, scale, seg.slope, whole.max_new, whole.members,
                                              weights.hours))
         return Terms(variables=np.concatenate(variables), coeffs=np.concatenate(coeffs))
 
     @staticmethod
-    def _hours_coeffs(arrays: InstanceArrays, pairs: Pairs, slope: IntArray, max_new: IntArray,
+    def _hours_coeffs(arrays: InstanceArrays, scale: Pairs, slope: IntArray, max_new: IntArray,
                       members: IntArray, weight: float) -> IntArray:
+        """The hours part's slopes on the blend's scale; `scale`, `max_new` and `members` are
+        those of `ModelWriter.scale_pairs`."""
         t_max = max(int((ytd_minutes(arrays)[members] + max_new).max()), 1)
-        d_mean = max(float(pairs.minutes.mean()), 1.0)
+        d_mean = max(float(scale.minutes.mean()), 1.0)
         # rounding is monotone, so each member's slopes stay non-decreasing (convex)
         return np.rint(SCALE * weight * slope / (2.0 * t_max * d_mean)).astype(np.int64)
 

@@ -153,6 +153,21 @@ def segments(arrays: InstanceArrays, pairs: Pairs, max_breakpoints: int = MAX_BR
                     max_new=np.asarray(max_new, dtype=np.int64), exact=exact)
 
 
+def model_segments(model: ModelWriter, max_breakpoints: int = MAX_BREAKPOINTS) -> Segments:
+    """The segments of the members of `model.pairs` on the breakpoints `model.scale_pairs`
+    gives them: a model narrowed to a neighbourhood prices each member's total exactly as the
+    whole problem does (thinned breakpoints would differ otherwise)."""
+    seg = segments(model.arrays, model.scale_pairs, max_breakpoints)
+    if model.scale_pairs is model.pairs:
+        return seg
+    present = np.zeros(model.arrays.n_members, dtype=np.bool_)
+    present[model.pairs.member] = True
+    kept, members = present[seg.member], present[seg.members]
+    return Segments(members=seg.members[members], member=seg.member[kept], lo=seg.lo[kept],
+                    length=seg.length[kept], slope=seg.slope[kept], max_new=seg.max_new[members],
+                    exact=seg.exact)
+
+
 def add_segments(model: ModelWriter, seg: Segments) -> IntArray:
     """Segment variables linked to each member's new minutes; returns their variable indices.
 
@@ -199,7 +214,7 @@ class Hours(Strategy):
         self.max_breakpoints = max_breakpoints
 
     def terms(self, model: ModelWriter) -> Terms:
-        seg = segments(model.arrays, model.pairs, self.max_breakpoints)
+        seg = model_segments(model, self.max_breakpoints)
         variables = add_segments(model, seg)
         return Terms(variables=variables, coeffs=seg.slope)
 

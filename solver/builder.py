@@ -59,6 +59,8 @@ class CpSatModel:
     pairs: Pairs
     allow_understaffed: bool = False
     names: bool = False
+    #: `ModelWriter.scale_pairs`, when not `pairs` (a model narrowed to a neighbourhood).
+    whole_pairs: Pairs | None = None
     _cp_model: cp_model.CpModel = field(default_factory=cp_model.CpModel, repr=False)
     floor_rows: list[FloorRow] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
@@ -128,6 +130,10 @@ class CpSatModel:
     @property
     def pair_vars(self) -> IntArray:
         return np.arange(len(self.pairs), dtype=np.int64)
+
+    @property
+    def scale_pairs(self) -> Pairs:
+        return self.pairs if self.whole_pairs is None else self.whole_pairs
 
     def build(self) -> CpSatModel:
         for rule in MODEL_RULES:

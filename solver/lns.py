@@ -513,10 +513,10 @@ class WindowSearch:
         best-known bounds): each span's relaxed model, which the LP bounds, gets `proof_seconds`
         of CP-SAT from the roster `values` (its part of the span); each span counts the larger
         of its LP's bound and CP-SAT's, valid as the spans partition the pairs of a separable
-        objective. None before the spans' LPs are in. kc-month seniority, 20 s a span on two
-        workers from a roster at 188,508: 187,817 (three spans of five proven; the spans' LPs:
-        187,439, the month's LP: 187,493); one worker for 7 s: 156,904; beside the search
-        (four workers on two cores) from the greedy roster: 187,515."""
+        objective. None before the spans' LPs are in. kc-month seniority on two workers: 187,860
+        after 20 s a span, 187,880 after 60 s (the spans' LPs: 187,439, the month's LP:
+        187,493); one worker for 7 s: 156,904; beside the search (four workers on two cores)
+        from the greedy roster, 20 s: 187,515."""
         if self._priced is None:
             return None
         total = 0.0

@@ -73,7 +73,8 @@ class Prepared:
 
     def _build(self) -> BuiltModel:
         t = time.perf_counter()
-        cpsat = CpSatModel(self.arrays, self.pairs, allow_understaffed=self.params.allow_understaffed)
+        cpsat = CpSatModel(self.arrays, self.pairs, allow_understaffed=self.params.allow_understaffed,
+                           whole_pairs=self.whole.pairs if self.whole is not None else None)
         cpsat.conflicts.extend(self.eligibility.unkeepable_locks())
         cpsat.build()
         tiers = tier_plan(cpsat, self.strategy, self.params)

@@ -7,6 +7,7 @@ instances (the rosters the verifier accepts, ordered by the re-solve's tiers).""
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -175,10 +176,15 @@ def test_mass_cancel_keeps_every_other_assignment() -> None:
     assert result.proven and result.metrics["filled"] == result.metrics["required"]
 
 
-def test_the_neighbourhood_is_exact() -> None:
+@pytest.mark.parametrize("strategy", ["seniority", "first_come", "hours", "rotation", "balanced"])
+def test_the_neighbourhood_is_exact(strategy: str) -> None:
     """Narrowed (greedy hint) and whole (no hint, so no narrowing) re-solves prove the same tier
-    values."""
-    narrowed, whole = chiefs_resolved(True), chiefs_resolved(False)
+    values, for every strategy (`balanced` scales its criteria by the whole problem's pairs)."""
+    if strategy == "seniority":
+        narrowed, whole = chiefs_resolved(True), chiefs_resolved(False)
+    else:
+        narrowed, whole = (solve(chiefs_mass_cancel(), replace(resolve_params(hint), strategy=strategy))
+                           for hint in (True, False))
     checked(chiefs_mass_cancel(), whole)
     assert narrowed.proven and whole.proven
     assert narrowed.objective == whole.objective

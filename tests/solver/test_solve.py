@@ -404,3 +404,10 @@ def test_same_seed_same_assignments() -> None:
     # and a re-parsed copy of the same instance gives the same roster too
     again = solve(parse_instance(json.loads(inst.model_dump_json())), params(seed=5))
     assert again.pairs() == first.pairs()
+
+
+@pytest.mark.parametrize(("field", "value"), [("workers", 0), ("proof_workers", 0), ("relative_gap", 1.0),
+                                              ("window_share", 0.0), ("bound_seconds", -1.0)])
+def test_engine_params_name_the_field_out_of_range(field: str, value: float) -> None:
+    with pytest.raises(ValueError, match=field):
+        EngineParams(**{field: value})
