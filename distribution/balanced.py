@@ -35,7 +35,7 @@ from offduty.constraints.base import Pairs
 from offduty.constraints.model import ModelWriter
 from offduty.distribution.base import Strategy, Terms, dense_rank
 from offduty.distribution.first_come import first_come_ranks
-from offduty.distribution.hours import add_segments, model_segments, segments, ytd_minutes
+from offduty.distribution.hours import add_segments, segments, ytd_minutes
 from offduty.models.arrays import FloatArray, InstanceArrays, IntArray
 from offduty.models.instance import BalancedWeights
 
@@ -81,9 +81,10 @@ class Balanced(Strategy):
         variables = [model.pair_vars]
         coeffs = [linear.astype(np.int64)]
         if weights.hours > 0 and len(pairs):
-            seg = model_segments(model)
+            # the scales are the whole problem's segments; the model's are the same for its members
+            whole = segments(arrays, scale)
+            seg = whole if scale is pairs else whole.of_members(pairs.member, arrays.n_members)
             variables.append(add_segments(model, seg))
-            whole = seg if scale is pairs else segments(arrays, scale)
             coeffs.append(self._hours_coeffs(arrays, scale, seg.slope, whole.max_new, whole.members,
                                              weights.hours))
         return Terms(variables=np.concatenate(variables), coeffs=np.concatenate(coeffs))

@@ -113,6 +113,15 @@ class Segments:
     max_new: IntArray  # per member of `members`: the largest reachable amount
     exact: bool
 
+    def of_members(self, members: IntArray, n_members: int) -> Segments:
+        """The segments of `members` only (indices below `n_members`), breakpoints unchanged."""
+        present = np.zeros(n_members, dtype=np.bool_)
+        present[members] = True
+        kept, listed = present[self.member], present[self.members]
+        return Segments(members=self.members[listed], member=self.member[kept], lo=self.lo[kept],
+                        length=self.length[kept], slope=self.slope[kept], max_new=self.max_new[listed],
+                        exact=self.exact)
+
 
 def segments(arrays: InstanceArrays, pairs: Pairs, max_breakpoints: int = MAX_BREAKPOINTS) -> Segments:
     ytd = ytd_minutes(arrays)
@@ -160,12 +169,7 @@ def model_segments(model: ModelWriter, max_breakpoints: int = MAX_BREAKPOINTS) -
     seg = segments(model.arrays, model.scale_pairs, max_breakpoints)
     if model.scale_pairs is model.pairs:
         return seg
-    present = np.zeros(model.arrays.n_members, dtype=np.bool_)
-    present[model.pairs.member] = True
-    kept, members = present[seg.member], present[seg.members]
-    return Segments(members=seg.members[members], member=seg.member[kept], lo=seg.lo[kept],
-                    length=seg.length[kept], slope=seg.slope[kept], max_new=seg.max_new[members],
-                    exact=seg.exact)
+    return seg.of_members(model.pairs.member, model.arrays.n_members)
 
 
 def add_segments(model: ModelWriter, seg: Segments) -> IntArray:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from ortools.sat.python import cp_model
 
-from offduty.distribution.hours import MAX_BREAKPOINTS, segments, ytd_minutes
+from offduty.distribution.hours import MAX_BREAKPOINTS, model_segments, ytd_minutes
 from offduty.models.instance import Instance
 from offduty.models.solution import SolveStatus, TierOut
 from offduty.solver.explain import explain_infeasible, obvious_infeasibility
@@ -255,9 +255,9 @@ class _Solve:
 
     def hours_trim(self, tier: Tier, upper: np.ndarray) -> SegmentTrim | None:
         """The `hours` tier's segment trim (`solver.lns.SegmentTrim`), when the tier's variables
-        are the strategy's segments as `distribution.hours.segments` makes them."""
+        are the strategy's segments as `distribution.hours.model_segments` makes them."""
         p = self.prepared
-        seg = segments(p.arrays, p.pairs, getattr(p.strategy, "max_breakpoints", MAX_BREAKPOINTS))
+        seg = model_segments(p.model.cpsat, getattr(p.strategy, "max_breakpoints", MAX_BREAKPOINTS))
         variables = tier.terms.variables
         if len(variables) != len(seg.member) or not np.array_equal(upper[variables], seg.length):
             return None
